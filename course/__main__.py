@@ -1,0 +1,7 @@
+"""``python -m course …`` -- see course/cli.py for the commands."""
+
+import sys
+
+from course.cli import main
+
+sys.exit(main())

@@ -1,0 +1,164 @@
+"""Grade exercises: run their pytest files in a child process and build the score table.
+
+How isolation works, from the inside out:
+
+1. Each graded test has the exercise's timeout (pytest-timeout, set by the plugin), and the
+   learner's module is loaded inside the test, so a syntax error, an exception or a hang at
+   import time fails that exercise's tests only.
+2. Each chapter is graded in a child ``python -m pytest`` with a wall-clock watchdog.  If the
+   child is killed (a hang that even the per-test timeout could not break), every exercise
+   of that chapter without a result is re-graded alone, so one stuck exercise costs only
+   itself.
+3. Results come back as JSON lines (see :mod:`course.pytest_plugin`), one per test.
+
+The report schema (``python -m course report --json``) is fixed; instructors' tools read it:
+``{"earned_points", "total_points", "exercises": [{"id", "chapter", "file", "points",
+"passed", "message"}]}`` -- ``message`` is the first failure line, empty when passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import toc
+
+__all__ = ["ExerciseResult", "TestOutcome", "grade", "report_dict"]
+
+
+@dataclass
+class TestOutcome:
+    nodeid: str
+    outcome: str          # "passed", "failed", "skipped"
+    message: str = ""
+
+
+@dataclass
+class ExerciseResult:
+    exercise: toc.Exercise
+    tests: list[TestOutcome] = field(default_factory=list)
+    error: str = ""       # set when the exercise could not be graded at all
+
+    @property
+    def passed(self) -> bool:
+        return (not self.error and bool(self.tests)
+                and all(t.outcome == "passed" for t in self.tests))
+
+    @property
+    def message(self) -> str:
+        """The first line a learner should read; empty when the exercise passed."""
+        if self.error:
+            return self.error
+        if not self.tests:
+            return "no graded test ran (is the test file there?)"
+        for t in self.tests:
+            if t.outcome == "failed":
+                return t.message or f"{t.nodeid.split('::')[-1]} failed"
+        for t in self.tests:
+            if t.outcome == "skipped":
+                return f"skipped: {t.message}"
+        return ""
+
+    @property
+    def points_earned(self) -> int:
+        return self.exercise.points if self.passed else 0
+
+
+def _chapter_watchdog(exercises: list[toc.Exercise]) -> float:
+    # generous: every test of every exercise may run to its own timeout, plus start-up.
+    return 60.0 + sum(ex.timeout * 8 for ex in exercises)
+
+
+def _run_pytest(test_files: list[Path], target: str, timeout: float,
+                extra_args: Iterable[str] = ()) -> tuple[list[dict], str, bool]:
+    """Run pytest on ``test_files``; return (result lines, output, finished_in_time)."""
+    fd, results_path = tempfile.mkstemp(prefix="course-results-", suffix=".jsonl")
+    os.close(fd)
+    argv = [sys.executable, "-m", "pytest", *map(str, test_files), f"--target={target}",
+            f"--course-results={results_path}", "-p", "no:cacheprovider", "-o", "addopts=",
+            "-q", "--no-header", "-rN", "--tb=short", "-p", "no:randomly", *extra_args]
+    env = {**os.environ, "COURSE_TARGET": target, "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        proc = subprocess.run(argv, cwd=toc.ROOT, env=env, capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+        output, finished = proc.stdout + proc.stderr, True
+    except subprocess.TimeoutExpired as exc:
+        output = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) \
+            else (exc.stdout or "")
+        finished = False
+    lines = [json.loads(ln) for ln in Path(results_path).read_text().splitlines() if ln.strip()]
+    os.unlink(results_path)
+    return lines, output, finished
+
+
+def _collect(results: dict[str, ExerciseResult], lines: list[dict]) -> None:
+    for line in lines:
+        res = results.get(line["exercise"])
+        if res is not None:
+            res.tests.append(TestOutcome(line["nodeid"], line["outcome"], line["message"]))
+
+
+def _collection_error(output: str) -> str:
+    for ln in output.splitlines():
+        if ln.startswith("E ") and ("Error" in ln or "error" in ln):
+            return ln[1:].strip()
+    return "pytest could not collect the tests; run them by hand to see why"
+
+
+def grade(exercises: Iterable[toc.Exercise], target: str = "exercises",
+          progress: Callable[[ExerciseResult], None] | None = None) -> list[ExerciseResult]:
+    """Grade ``exercises`` against ``target`` (``exercises`` or ``solutions``), chapter by chapter."""
+    exercises = list(exercises)
+    results = {ex.id: ExerciseResult(ex) for ex in exercises}
+    by_chapter: dict[int, list[toc.Exercise]] = {}
+    for ex in exercises:
+        by_chapter.setdefault(ex.chapter, []).append(ex)
+    for chapter_exercises in by_chapter.values():
+        present = [ex for ex in chapter_exercises if ex.test_file.exists()]
+        for ex in chapter_exercises:
+            if ex not in present:
+                results[ex.id].error = f"test file {ex.test_file.relative_to(toc.ROOT)} is missing"
+        if present:
+            lines, output, finished = _run_pytest([ex.test_file for ex in present], target,
+                                                  _chapter_watchdog(present))
+            _collect(results, lines)
+            for ex in present:
+                res = results[ex.id]
+                if res.tests:
+                    continue
+                if finished:
+                    res.error = _collection_error(output)
+                    continue
+                # the chapter run was killed: grade this exercise alone
+                alone, output, done = _run_pytest([ex.test_file], target,
+                                                  _chapter_watchdog([ex]))
+                _collect(results, alone)
+                if not done:
+                    res.tests.append(TestOutcome(
+                        ex.id, "failed", f"exercise {ex.id} hung and was stopped after "
+                        f"{_chapter_watchdog([ex]):g} s (an infinite loop?)"))
+                elif not res.tests:
+                    res.error = _collection_error(output)
+        if progress:
+            for ex in chapter_exercises:
+                progress(results[ex.id])
+    return [results[ex.id] for ex in exercises]
+
+
+def report_dict(results: list[ExerciseResult]) -> dict:
+    """The stable JSON report (DESIGN.md section 3)."""
+    return {
+        "earned_points": sum(r.points_earned for r in results),
+        "total_points": sum(r.exercise.points for r in results),
+        "exercises": [
+            {"id": r.exercise.id, "chapter": r.exercise.chapter, "file": r.exercise.file,
+             "points": r.exercise.points, "passed": r.passed, "message": r.message}
+            for r in results
+        ],
+    }

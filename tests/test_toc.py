@@ -1,0 +1,38 @@
+"""course.toml is well formed, and the README's chapter table matches it."""
+
+from __future__ import annotations
+
+import re
+
+from course import toc
+from conftest import TOC
+
+
+def test_chapter_numbers_and_slugs():
+    numbers = [ch.number for ch in TOC.chapters]
+    assert numbers == list(range(1, len(numbers) + 1))
+    for ch in TOC.chapters:
+        assert re.fullmatch(rf"{ch.number:02d}_[a-z0-9_]+", ch.slug), ch.slug
+        assert ch.status in ("ready", "planned"), ch.status
+
+
+def test_exercise_ids_match_files_and_chapters():
+    seen = set()
+    for ex in TOC.exercises:
+        assert ex.id not in seen, f"duplicate exercise id {ex.id}"
+        seen.add(ex.id)
+        chapter = TOC.chapter(ex.chapter)
+        number, k = ex.id.split(".")
+        assert int(number) == ex.chapter
+        assert ex.file.startswith(chapter.slug + "/"), ex.file
+        assert ex.stem.startswith(f"ex{k}_"), f"{ex.file}: exercise {ex.id} is ex{k}_…"
+        assert len(ex.hints) == 2, f"exercise {ex.id}: hints = [gentle, stronger]"
+        assert ex.points > 0 and ex.timeout > 0
+        assert set(ex.requires) <= {"nginx", "posix"}, ex.requires
+
+
+def test_readme_chapter_table_matches_course_toml():
+    from course.readme import chapter_table
+    readme = (toc.ROOT / "README.md").read_text()
+    assert chapter_table(TOC) in readme, (
+        "README.md's chapter table is out of date: run `python -m course readme` and commit")
