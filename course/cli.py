@@ -329,7 +329,19 @@ def cmd_readme(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------- entry
+# Modules that register more commands with @command when imported (the teaching side:
+# nav, book, classroom, gradebook, handout).  Each is optional until it exists.
+COMMAND_MODULES = ["course.cli_teach"]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import importlib
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
     parser = argparse.ArgumentParser(
         prog="python -m course", description="The web-serving course: grade, hint, read, teach.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n")[1])
