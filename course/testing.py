@@ -46,8 +46,9 @@ class WsgiResponse:
 def make_environ(method: str = "GET", path: str = "/", query: str = "", body: bytes = b"",
                  headers: dict[str, str] | None = None, **extra: object) -> dict:
     """A complete WSGI environ for one request, as a server would build it."""
-    environ: dict = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
-                     "wsgi.input": io.BytesIO(body)}
+    environ: dict = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "PATH_INFO": path,
+                     "QUERY_STRING": query, "SERVER_PROTOCOL": "HTTP/1.1",
+                     "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(body)}
     if body or method in ("POST", "PUT", "PATCH"):
         environ["CONTENT_LENGTH"] = str(len(body))
     for name, value in (headers or {}).items():

@@ -1,0 +1,32 @@
+"""Exercise 1.3 -- reference solution.  See exercises/01_big_picture/ex3_whoami_asgi.py."""
+
+from __future__ import annotations
+
+import json
+
+
+def header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def app(scope, receive, send) -> None:
+    if scope["type"] != "http":
+        return
+    forwarded = [h.strip() for h in (header(scope, b"x-forwarded-for") or "").split(",")
+                 if h.strip()]
+    client = forwarded[-1] if forwarded else (scope["client"][0] if scope.get("client") else "")
+    answer = {
+        "interface": "ASGI",
+        "client": client,
+        "scheme": header(scope, b"x-forwarded-proto") or scope["scheme"],
+        "host": header(scope, b"host") or "",
+        "path": scope.get("root_path", "") + scope["path"],
+    }
+    body = json.dumps(answer).encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
