@@ -1,0 +1,74 @@
+"""Graded tests for exercise 7.5: no request is lost when one of three backends dies or hangs."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections import Counter
+
+import pytest
+
+from course import load
+
+
+@pytest.fixture
+def backends(start_backends):
+    return start_backends("b1", "b2", "b3")
+
+
+@pytest.fixture
+def web(backends, start_nginx):
+    return start_nginx(**{f"backend{i}": f"127.0.0.1:{s.port}"
+                          for i, s in enumerate(backends, start=1)})
+
+
+def load_while(web, action, *, at: float = 1.0, duration: float = 3.0) -> load.LoadResult:
+    """Bounded load on nginx (6 connections, `duration` s); `action()` runs `at` s in."""
+    timer = threading.Timer(at, action)
+    timer.start()
+    try:
+        return load.run(web.url + "/", concurrency=6, duration=duration, timeout=8)
+    finally:
+        timer.cancel()
+        timer.join()
+
+
+def failures(result: load.LoadResult) -> str:
+    statuses = {code: n for code, n in result.statuses.items() if code != 200}
+    return (f"{result.failed} of {result.requests + result.errors} requests failed "
+            f"(statuses {statuses or '{}'}, errors {result.errors}: {result.error_samples[:2]})")
+
+
+def test_all_three_backends_share_the_load(web, http):
+    seen: Counter = Counter()
+    for _ in range(9):
+        status, _, body = http(web.port, "/")
+        report = http.json(body)
+        assert status == 200 and report is not None, (
+            f"GET / through nginx should reach a backend; got {status} {body[:80]!r}")
+        seen[report["backend"]] += 1
+    assert set(seen) == {"b1", "b2", "b3"}, (
+        f"9 requests were answered by {dict(seen)}; put all three backends in one upstream")
+
+
+def test_no_request_lost_when_a_backend_is_killed(web, backends):
+    victim = backends[0]
+    result = load_while(web, victim.proc.kill)
+    assert not victim.alive, "the test could not kill backend b1"
+    assert result.requests > 20, f"too few requests completed to judge: {failures(result)}"
+    assert result.failed == 0, (
+        f"backend b1 was killed mid-load and {failures(result)}; nginx should retry a refused "
+        "or reset request on the next server (proxy_next_upstream error timeout ...)")
+
+
+def test_no_request_lost_when_a_backend_hangs(web, backends):
+    victim = backends[0]
+    try:
+        result = load_while(web, lambda: victim.send_signal(signal.SIGSTOP))
+    finally:
+        victim.send_signal(signal.SIGCONT)
+    assert result.requests > 20, f"too few requests completed to judge: {failures(result)}"
+    assert result.failed == 0, (
+        f"backend b1 froze mid-load (it accepts connections but never answers) and "
+        f"{failures(result)}; nginx waits proxy_read_timeout (60 s by default) before it gives "
+        "up and tries the next server -- make it a second or two")
