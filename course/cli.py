@@ -99,15 +99,17 @@ def print_summary(results: list[grading.ExerciseResult]) -> None:
               f"stuck? python -m course hint {todo.exercise.id}")
 
 
-def _grade_with_progress(exercises: list[toc.Exercise], target: str) -> list[grading.ExerciseResult]:
+def _grade_with_progress(exercises: list[toc.Exercise], target: str,
+                         out=None) -> list[grading.ExerciseResult]:
+    out = out or sys.stdout
     chapters = sorted({ex.chapter for ex in exercises})
     print(f"Grading {len(exercises)} exercises in {len(chapters)} chapter(s) "
-          f"from {target}/ …", flush=True)
+          f"from {target}/ …", file=out, flush=True)
 
     def tick(res: grading.ExerciseResult) -> None:
-        print(f"  {ok(res.passed)} {res.exercise.id}", flush=True)
+        print(f"  {ok(res.passed)} {res.exercise.id}", file=out, flush=True)
 
-    return grading.grade(exercises, target, progress=tick if sys.stdout.isatty() else None)
+    return grading.grade(exercises, target, progress=tick if out.isatty() else None)
 
 
 # ----------------------------------------------------------------------------- commands
@@ -250,7 +252,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.json_path and not args.csv_path:
         print("say where to write it: --json FILE and/or --csv FILE", file=sys.stderr)
         return 2
-    results = _grade_with_progress(_select(toc.load(), args.chapters), args.target)
+    results = _grade_with_progress(_select(toc.load(), args.chapters), args.target, sys.stderr)
     report = grading.report_dict(results)
     if args.json_path:
         text = json.dumps(report, indent=2) + "\n"

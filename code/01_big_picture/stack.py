@@ -88,7 +88,7 @@ def main() -> None:
     if args.host != "127.0.0.1":
         parser.error("the course stack only listens on 127.0.0.1")
     # SIGTERM (e.g. from a test or `kill PID`) unwinds the `with` blocks like Ctrl-C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with running_stack(port=args.port) as stack:
         print(f"gunicorn (WSGI) pid {stack.gunicorn.pid} on {stack.gunicorn.url}")
         print(f"uvicorn  (ASGI) pid {stack.uvicorn.pid} on {stack.uvicorn.url}")

@@ -1,0 +1,162 @@
+"""Chapter 04's server (code/04_*/server.py): malformed requests, the PEP 3333 app suite under
+three servers, keep-alive, chunked uploads and concurrency.
+
+The malformed-request cases live in code/04_*/malformed.py (CASES) so the graded test of
+exercise 4.5 and the chapter's notebook reuse the same list.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import requests
+
+from course import servers
+
+CODE = Path(__file__).resolve().parent.parent / "code" / "04_wsgi_server_from_scratch"
+SERVER = CODE / "server.py"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"ch04_{name}", CODE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+malformed = _load("malformed")
+
+
+def test_ch04_at_least_30_malformed_cases():
+    assert len(malformed.CASES) >= 30
+    assert len({c.name for c in malformed.CASES}) == len(malformed.CASES)
+
+
+def test_ch04_malformed_requests_are_refused_and_the_server_keeps_serving():
+    with servers.script(SERVER, args=["--timeout", "0.5"]) as server:
+        started = time.monotonic()
+        outcomes = malformed.run_all(server.port, timeout=3.0, parallel=25)
+        took = time.monotonic() - started
+        failures = [f"{o.case.name}: {o.describe()}  (got {o.raw[:80]!r})"
+                    for o in outcomes if not o.ok]
+        assert not failures, "\n".join(failures)
+        assert requests.get(server.url + "/", timeout=5).status_code == 200
+        assert server.alive
+    assert took < 10, f"the malformed suite took {took:.1f} s"
+
+
+def _suite_server(kind: str):
+    if kind == "ours":
+        return servers.script(SERVER, args=["--app", "apps:suite"])
+    if kind == "wsgiref":
+        return servers.script(CODE / "apps.py", args=["--quiet"])
+    return servers.gunicorn("apps:suite", chdir=CODE)
+
+
+@pytest.mark.parametrize("kind", ["ours", "wsgiref", "gunicorn"])
+def test_ch04_validated_app_suite_passes_under(kind):
+    """apps.suite is wrapped in wsgiref.validate: a server that breaks PEP 3333 gets 500s."""
+    with _suite_server(kind) as server, requests.Session() as s:
+        url = server.url
+        closed_before = int(s.get(url + "/closed", timeout=5).text)
+
+        r = s.get(url + "/", timeout=5)
+        assert (r.status_code, r.content) == (200, b"Hello, world!\n")
+
+        r = s.get(url + "/caf%C3%A9", params={"x": "1"}, headers={"X-Test": "yes"}, timeout=5)
+        data = r.json()
+        assert r.status_code == 200, r.text
+        assert data["path_utf8"] == "/café" and data["path"] == "/caf\u00c3\u00a9"
+        assert (data["query"], data["x_test"], data["script_name"]) == ("x=1", "yes", "")
+        assert data["url_scheme"] == "http" and data["protocol"] == "HTTP/1.1"
+
+        r = s.post(url + "/echo", data=b"hello body", timeout=5,
+                   headers={"Content-Type": "text/plain"})
+        assert r.json()["body"] == "hello body" and r.json()["content_type"] == "text/plain"
+
+        assert s.get(url + "/stream", timeout=5).content == b"one\ntwo\nthree\n"
+        assert s.get(url + "/write", timeout=5).content == b"written with write()\n"
+        r = s.get(url + "/exc-info", timeout=5)
+        assert (r.status_code, r.content) == (500, b"custom error page\n")
+        r = s.get(url + "/no-content", timeout=5)
+        assert (r.status_code, r.content) == (204, b"")
+        r = s.head(url + "/", timeout=5)
+        assert (r.status_code, r.content) == (200, b"")
+        assert len(s.get(url + "/big", timeout=5).content) == 4 * 65536
+        try:
+            body = s.get(url + "/fail-late", timeout=5).content
+            assert b"never sent" not in body
+        except requests.exceptions.RequestException:
+            pass                                 # a cut-short body is the right outcome
+        with requests.Session() as fresh:
+            closed_after = int(fresh.get(url + "/closed", timeout=5).text)
+        # /stream, /big and /fail-late return iterables with close(); validator counts too
+        assert closed_after - closed_before >= 3, "close() was not called on every body"
+
+
+def _raw(port: int, data: bytes, wait_close: bool = True, timeout: float = 3.0) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        out = b""
+        sock.settimeout(timeout if wait_close else 0.5)
+        try:
+            while chunk := sock.recv(65536):
+                out += chunk
+        except (TimeoutError, socket.timeout):
+            assert not wait_close, f"the server did not close the connection; got {out!r}"
+        return out
+
+
+def test_ch04_keep_alive_pipelining_chunked_upload_and_expect():
+    with servers.script(SERVER, args=["--app", "apps:suite"]) as server:
+        port = server.port
+        two = b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /write HTTP/1.1\r\nHost: x\r\n\r\n"
+        out = _raw(port, two, wait_close=False)
+        assert out.count(b"HTTP/1.1 200 OK") == 2, out
+        assert out.endswith(b"8\r\nwritten \r\nD\r\nwith write()\n\r\n0\r\n\r\n"), out
+
+        out = _raw(port, b"GET / HTTP/1.0\r\n\r\n")          # 1.0: closed after the answer
+        assert out.startswith(b"HTTP/1.1 200") and b"Connection: close" in out
+        out = _raw(port, b"GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+                   wait_close=False)                    # has a Content-Length: kept
+        assert b"Connection: keep-alive" in out
+        out = _raw(port, b"GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        assert b"Transfer-Encoding" not in out and out.endswith(b"three\n")  # close-delimited
+        out = _raw(port, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert out.count(b"HTTP/1.1") == 1
+
+        chunked = (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                   b"Connection: close\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n")
+        body = _raw(port, chunked).split(b"\r\n\r\n", 1)[1]
+        assert json.loads(body)["body"] == "hello world"
+
+        expect = (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                  b"Expect: 100-continue\r\nConnection: close\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", port), timeout=3) as sock:
+            sock.sendall(expect)
+            assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
+            sock.sendall(b"ok")
+            rest = b""
+            while chunk := sock.recv(65536):
+                rest += chunk
+            assert b'"body": "ok"' in rest
+
+
+def test_ch04_thread_pool_serves_slow_requests_concurrently():
+    with servers.script(SERVER, args=["--app", "apps:suite"]) as server:
+        started = time.monotonic()
+        with ThreadPoolExecutor(16) as pool:
+            codes = list(pool.map(
+                lambda _: requests.get(server.url + "/sleep?0.25", timeout=10).status_code,
+                range(16)))
+        took = time.monotonic() - started
+    assert codes == [200] * 16
+    assert took < 3.0, f"16 requests of 0.25 s took {took:.1f} s: not served concurrently"
