@@ -26,6 +26,7 @@ import argparse
 import json
 import sys
 import threading
+import time
 from wsgiref.validate import validator
 
 HELLO = b"Hello, world!\n"
@@ -104,6 +105,10 @@ def _suite(environ, start_response):
     if path == "/no-content":
         start_response("204 No Content", [])
         return []
+    if path == "/sleep":                        # a slow endpoint: shows concurrency
+        time.sleep(float(environ["QUERY_STRING"] or 0.25))
+        start_response("200 OK", text)
+        return [b"slept\n"]
     if path == "/big":
         start_response("200 OK", text)
         return Tracked([b"x" * 65536] * 4)

@@ -1,7 +1,7 @@
 """Hello-world under four WSGI servers, side by side, in one run: ours, wsgiref, gunicorn x2.
 
 Run it:    python code/04_wsgi_server_from_scratch/benchmark.py
-           python code/04_wsgi_server_from_scratch/benchmark.py --duration 1 --runs 1   (quick)
+           python code/04_wsgi_server_from_scratch/benchmark.py --duration 1 --runs 1 --warmup 0
            python code/04_wsgi_server_from_scratch/benchmark.py --tool course.load      (no wrk)
 
 What you should see: progress lines, then a table (median requests/s, p50/p99 latency in ms,
@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per server (median reported)")
     parser.add_argument("--concurrency", type=int, default=50, help="open connections")
     parser.add_argument("--tool", choices=["auto", "wrk", "course.load"], default="auto")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up load")
     parser.add_argument("--only", nargs="*", help="names of contenders to run (default: all)")
     args = parser.parse_args(argv)
     tool = args.tool
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     chosen = [c for c in contenders() if not args.only or c.name.split()[0] in args.only
               or c.name in args.only]
     results = bench.compare(chosen, concurrency=args.concurrency, duration=args.duration,
-                            runs=args.runs, tool=tool, warmup=min(1.0, args.duration))
+                            runs=args.runs, tool=tool, warmup=args.warmup)
     print()
     print(bench.format_table(results))
     print()
