@@ -153,12 +153,13 @@ def _tail(text: str, lines: int = 40) -> str:
 def start(argv: Sequence[str], *, port: int | None = None, host: str = HOST,
           name: str | None = None, cwd: str | Path | None = None,
           env: Mapping[str, str] | None = None, ready_timeout: float = 20.0,
-          wait: bool = True) -> Server:
+          wait: bool = True, ready_text: str | None = None) -> Server:
     """Start ``argv`` and wait until it accepts connections on ``host:port``.
 
     ``{host}`` and ``{port}`` inside ``argv`` are replaced by the address; with ``port=None``
     a free port is chosen.  ``env`` is *added* to the current environment.  With
     ``wait=False`` (for servers that do not listen on TCP, e.g. a unix socket) it returns at once.
+    With ``ready_text``, it also waits until the server has printed that text.
     """
     if port is None:
         port = free_port(host)
@@ -175,7 +176,14 @@ def start(argv: Sequence[str], *, port: int | None = None, host: str = HOST,
     if not wait:
         return server
     try:
+        started = time.monotonic()
         wait_for_port(host, port, ready_timeout, proc)
+        while ready_text and ready_text not in server.output():
+            if proc.poll() is not None:
+                raise ChildProcessError(f"exited with code {proc.returncode}")
+            if time.monotonic() - started > ready_timeout:
+                raise TimeoutError(f"it never printed {ready_text!r} within {ready_timeout:g} s")
+            time.sleep(0.02)
     except (TimeoutError, ChildProcessError) as exc:
         server.stop(grace=2)
         raise ServerError(
@@ -207,8 +215,13 @@ def gunicorn(app: str, *, port: int | None = None, chdir: str | Path | None = No
 
 def script(path: str | Path, *, port: int | None = None, args: Iterable[str] = (),
            **kwargs) -> Server:
-    """Run a chapter script that takes ``--host/--port``: ``python path --host … --port …``."""
+    """Run a chapter script that takes ``--host/--port``: ``python path --host … --port …``.
+
+    Ready when the port accepts connections and the script has printed ``Listening on``
+    (every chapter server promises that line).
+    """
     argv = [sys.executable, str(path), "--host", "{host}", "--port", "{port}", *args]
+    kwargs.setdefault("ready_text", "Listening on")
     return start(argv, port=port, name=Path(path).name, **kwargs)
 
 
