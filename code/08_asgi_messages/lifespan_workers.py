@@ -15,6 +15,9 @@ Stop it with Ctrl-C: each worker prints its ``lifespan.shutdown``.  The same mod
 under uvicorn (``uvicorn lifespan_workers:app --workers 2 --app-dir code/08_asgi_messages``):
 every worker process runs its own startup and gets its own ``state`` -- it is not shared
 between processes.  Keep cross-process data in a database or a cache, not in ``state``.
+
+Set ``LIFESPAN_FAIL=1`` to see a startup that fails: the app answers
+``lifespan.startup.failed`` with a ``message``, and the server logs it and exits.
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ async def app(scope, receive, send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                if os.environ.get("LIFESPAN_FAIL"):
+                    say("lifespan.startup -> lifespan.startup.failed")
+                    await send({"type": "lifespan.startup.failed",
+                                "message": "LIFESPAN_FAIL is set: refusing to start"})
+                    return
                 scope["state"]["started_by"] = os.getpid()
                 scope["state"]["started_at"] = time.time()
                 scope["state"]["counter"] = [0]  # a mutable object: shared by the copies

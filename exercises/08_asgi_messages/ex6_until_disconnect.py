@@ -10,7 +10,8 @@ The catch: if the client disconnects, stop at once and return (normally, no exce
 ``receive`` tells you: after the request body, the next ``await receive()`` blocks until the
 client goes away and then returns ``{"type": "http.disconnect"}``.  Nothing else tells you:
 uvicorn silently drops what you send to a gone client, so an app that only sends would tick
-on for the full N * TICK seconds, for nobody.
+on for the full N * TICK seconds, for nobody.  (Servers that follow spec 2.4 may instead
+raise an ``OSError`` from ``send()`` on a closed connection: treat that as a disconnect too.)
 
 Hint of a shape: read the request body first; then watch ``receive`` in a separate task
 (``asyncio.create_task``) while the loop ticks, and check it between ticks -- or wait on it

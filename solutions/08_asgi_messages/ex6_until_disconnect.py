@@ -10,7 +10,8 @@ The catch: if the client disconnects, stop at once and return (normally, no exce
 ``receive`` tells you: after the request body, the next ``await receive()`` blocks until the
 client goes away and then returns ``{"type": "http.disconnect"}``.  Nothing else tells you:
 uvicorn silently drops what you send to a gone client, so an app that only sends would tick
-on for the full N * TICK seconds, for nobody.
+on for the full N * TICK seconds, for nobody.  (Servers that follow spec 2.4 may instead
+raise an ``OSError`` from ``send()`` on a closed connection: treat that as a disconnect too.)
 
 Hint of a shape: read the request body first; then watch ``receive`` in a separate task
 (``asyncio.create_task``) while the loop ticks, and check it between ticks -- or wait on it
@@ -49,7 +50,7 @@ async def app(scope: dict, receive: Receive, send: Send) -> None:
             break
     count = int(parse_qs(scope["query_string"].decode("latin-1")).get("n", ["100"])[0])
     gone = asyncio.create_task(wait_for_disconnect(receive))
-    try:
+    try:  # (an OSError from send() also means the client is gone: let it end the stream)
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
         for n in range(1, count + 1):
@@ -60,5 +61,7 @@ async def app(scope: dict, receive: Receive, send: Send) -> None:
             await asyncio.wait({gone}, timeout=TICK)  # a sleep that wakes on disconnect
         if not gone.done():
             await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except OSError:
+        return
     finally:
         gone.cancel()
