@@ -223,6 +223,11 @@ def build_environ(method, target, version, fields, body, server_addr, client_add
     return environ
 
 
+def tokens(fields: list[tuple[str, str]], name: str) -> set[str]:
+    """The comma-separated, case-insensitive tokens of every ``name`` field (Connection: a, b)."""
+    return {t.strip().lower() for n, v in fields if n == name for t in v.split(",")}
+
+
 def error_bytes(status: int, why: str) -> bytes:
     body = f"{status} {REASONS[status]}: {why}\n".encode()
     return (f"HTTP/1.1 {status} {REASONS[status]}\r\nContent-Type: text/plain\r\n"
@@ -339,9 +344,8 @@ def serve_connection(sock: socket.socket, client, app, waiting: queue.Queue, tim
             try:
                 method, target, version, fields = parse_head(reader.head(deadline))
                 length = body_framing(version, fields)
-                connection = ",".join(v for n, v in fields if n == "connection").lower()
-                if version == "HTTP/1.1" and "100-continue" in ",".join(
-                        v for n, v in fields if n == "expect").lower():
+                connection = tokens(fields, "connection")
+                if version == "HTTP/1.1" and "100-continue" in tokens(fields, "expect"):
                     sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
                 body = reader.chunked(deadline) if length is None else \
                     reader.exactly(length, deadline)
