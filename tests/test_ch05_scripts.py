@@ -19,9 +19,9 @@ from course.testing import call_wsgi
 CODE = Path(__file__).resolve().parent.parent / "code" / "05_wsgi_middleware_and_frameworks"
 
 
-def load(name: str):
+def load(filename: str):
     """Import a chapter module by path (code/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"ch05_{name}", CODE / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"ch05_{Path(filename).stem}", CODE / filename)
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(CODE))
     try:
@@ -42,7 +42,7 @@ def fetch(url: str, method: str = "GET", data: bytes | None = None,
 
 
 def test_microframework_py_routes_404_405_and_head():
-    mf = load("microframework")
+    mf = load("microframework.py")
     app = mf.App()
 
     @app.route("/hello/<name>")
@@ -61,13 +61,19 @@ def test_microframework_py_routes_404_405_and_head():
     head = call_wsgi(app, method="HEAD", path="/hello/ada")
     assert head.body == b"" and head.header("Content-Length") == "9"
     assert call_wsgi(app, path="/boom", **{"wsgi.errors": io.StringIO()}).status_code == 500
+
+    @app.route("/gone", methods=["DELETE"])
+    def gone(request):
+        return mf.Response(b"", 204)
+
+    assert call_wsgi(app, method="DELETE", path="/gone").status == "204 No Content"  # validated
     code_lines = [ln for ln in (CODE / "microframework.py").read_text().splitlines()
                   if ln.strip() and not ln.strip().startswith("#")]
     assert len(code_lines) <= 130, "microframework.py should stay about 100 lines"
 
 
 def test_middleware_py_rules_close_and_trust():
-    mw = load("middleware")
+    mw = load("middleware.py")
     closed, log = [], []
 
     class Body:
@@ -116,6 +122,8 @@ def test_app_py_serves_the_notes_api_and_trusts_only_configured_proxies():
         assert status == 201 and headers["Location"] == "/api/notes/1", (status, headers, body)
         assert json.loads(fetch(server.url + "/api/notes/1")[2]) == {"id": 1, "text": "hi"}
         assert fetch(server.url + "/api/notes/99")[0] == 404
+        assert fetch(server.url + "/api/notes/1", "DELETE")[0] == 204
+        assert fetch(server.url + "/api/notes/1")[0] == 404
         status, headers, _ = fetch(server.url + "/api/notes", "PUT", b"")
         assert status == 405 and headers["Allow"] == "GET, HEAD, POST"
         who = json.loads(fetch(server.url + "/api/whoami",

@@ -75,8 +75,11 @@ class Response:
         self.headers = [("Content-Type", content_type), *headers]
 
     def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
-        headers = [*self.headers, ("Content-Length", str(len(self.body)))]
-        start_response(f"{self.status} {HTTPStatus(self.status).phrase}", headers)
+        status = f"{self.status} {HTTPStatus(self.status).phrase}"
+        if self.status in (204, 304):    # no content, so no Content-Type/-Length (RFC 9110)
+            start_response(status, [h for h in self.headers if h[0] != "Content-Type"])
+            return []
+        start_response(status, [*self.headers, ("Content-Length", str(len(self.body)))])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
 
