@@ -163,8 +163,9 @@ async def acall_asgi(app: ASGIApp, method: str = "GET", path: str = "/",
             headers.append(("content-length", str(total)))
         scope = http_scope(method, path, query_string, headers, **scope_extra)
     result = AsgiResponse(None, [], b"", [])
-    to_app: list[Message] = [{"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
-                             for i, chunk in enumerate(chunks)]
+    to_app: list[Message] = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)]
     done = asyncio.Event()            # the response is complete, or the client went away
     disconnected = asyncio.Event()
 
@@ -468,7 +469,8 @@ def check_server(base_url: str, *, lifespan: bool = False, timeout: float = 5.0)
                     "raw_path": "/info/caf%C3%A9", "query_string": "a=1&b=two%20words&a=3",
                     "http_version": "1.1", "scheme": "http"}
         for key, value in expected.items():
-            assert seen.get(key) == value, f"scope[{key!r}]: expected {value!r}, got {seen.get(key)!r}"
+            assert seen.get(key) == value, (
+                f"scope[{key!r}]: expected {value!r}, got {seen.get(key)!r}")
         names = [name for name, _ in seen["headers"]]
         assert all(name == name.lower() for name in names), (
             f"header names in the scope must be lower-case, got {names}")

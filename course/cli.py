@@ -115,6 +115,7 @@ def _grade_with_progress(exercises: list[toc.Exercise], target: str,
 # ----------------------------------------------------------------------------- commands
 @command("list")
 def cmd_list(args: argparse.Namespace) -> int:
+    """Chapters and exercises, with your progress."""
     t = toc.load()
     progress = Progress.load()
     for ch in t.chapters:
@@ -128,6 +129,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 @command("check", _chapters_arg)
 def cmd_check(args: argparse.Namespace) -> int:
+    """Grade your exercises (all, or chapters N …): a table, a total, what next."""
     t = toc.load()
     exercises = _select(t, args.chapters)
     results = _grade_with_progress(exercises, args.target)
@@ -144,6 +146,7 @@ def _hint_args(p: argparse.ArgumentParser) -> None:
 
 @command("hint", _hint_args)
 def cmd_hint(args: argparse.Namespace) -> int:
+    """A hint for an exercise; ask again for a stronger one."""
     ex = toc.load().exercise(args.id)
     progress = Progress.load()
     level = progress.hints_seen.get(ex.id, 0)
@@ -172,7 +175,7 @@ def _snapshot(paths: list[Path]) -> dict[Path, float]:
 
 @command("watch", _watch_args)
 def cmd_watch(args: argparse.Namespace) -> int:
-    """Poll (works on WSL, network drives and containers, where file events do not)."""
+    """Re-grade whenever you save a file (polls: works on WSL and network drives)."""
     t = toc.load()
     exercises = _select(t, args.chapters)
     watched = [p for ex in exercises for p in (ex.path(args.target), ex.test_file)]
@@ -206,6 +209,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 @command("reset", _hint_args)
 def cmd_reset(args: argparse.Namespace) -> int:
+    """Put an exercise back to its stub (your version is backed up first)."""
     ex = toc.load().exercise(args.id)
     path = ex.path("exercises")
     rel = path.relative_to(toc.ROOT).as_posix()
@@ -249,6 +253,7 @@ def report_csv(report: dict, name: str) -> str:
 
 @command("report", _report_args)
 def cmd_report(args: argparse.Namespace) -> int:
+    """Write your scores as JSON (--json) and/or a CSV gradebook row (--csv)."""
     if not args.json_path and not args.csv_path:
         print("say where to write it: --json FILE and/or --csv FILE", file=sys.stderr)
         return 2
@@ -287,6 +292,7 @@ def lab_argv(args: argparse.Namespace) -> list[str]:
 
 @command("lab", _lab_args)
 def cmd_lab(args: argparse.Namespace) -> int:
+    """Open the course in Jupyter Lab (adds --allow-root when run as root)."""
     argv = lab_argv(args)
     print("Starting Jupyter Lab on the course:", " ".join(argv[2:]))
     if args.dry_run:
@@ -296,6 +302,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 @command("doctor")
 def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check this machine: Python, packages, nginx, gunicorn, a free port."""
     from course.doctor import run_checks
     checks = run_checks()
     for check in checks:
@@ -314,6 +321,7 @@ def _execute_args(p: argparse.ArgumentParser) -> None:
 
 @command("execute", _execute_args)
 def cmd_execute(args: argparse.Namespace) -> int:
+    """Run notebooks headless and save their outputs (for authors)."""
     from course.notebooks import execute
     for nb in args.notebooks:
         print(f"executing {nb} …", flush=True)
@@ -324,6 +332,7 @@ def cmd_execute(args: argparse.Namespace) -> int:
 
 @command("readme")
 def cmd_readme(args: argparse.Namespace) -> int:
+    """Regenerate README.md's chapter table from course.toml (for authors)."""
     from course.readme import update_readme
     changed = update_readme()
     print("README.md chapter table " + ("updated." if changed else "already up to date."))

@@ -39,7 +39,8 @@ def test_ch08_suite_lifespan_in_process():
     assert [m["type"] for m in sent] == ["lifespan.startup.complete",
                                          "lifespan.shutdown.complete"]
     assert state["lifespan"] == "started"
-    assert call_asgi(suite.app, "GET", "/info", state=state).json()["state"]["lifespan"] == "started"
+    seen = call_asgi(suite.app, "GET", "/info", state=state).json()
+    assert seen["state"]["lifespan"] == "started"
 
 
 def test_ch08_driver_catches_protocol_violations():
