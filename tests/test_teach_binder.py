@@ -49,5 +49,10 @@ def test_repo2docker_renders_a_dockerfile_that_installs_the_course():
     install = next(i for i, ln in enumerate(lines)
                    if re.match(r'RUN .*pip install .*-r "?requirements\.txt"?', ln))
     assert copy_all < install, "requirements.txt has `-e .`: install after the repo is copied"
-    assert any(re.match(r"RUN .*\./postBuild", ln) or "postBuild" in ln
-               for ln in lines[install:]), "postBuild runs after the install"
+    post = next(i for i, ln in enumerate(lines) if ln.strip() == "RUN ./postBuild")
+    assert post > install, "postBuild runs after requirements.txt is installed"
+    package = [i for i, ln in enumerate(lines) if re.match(r"RUN .*pip install .*\s\.$", ln)]
+    if package:  # repo2docker's own `pip install .` -- postBuild must undo it (see postBuild)
+        assert post > package[-1]
+        assert re.search(r"pip install .*-e \.", (ROOT / "postBuild").read_text()), (
+            "postBuild must restore the editable install, or `course` cannot find course.toml")
