@@ -104,6 +104,7 @@ async def info(scope, receive, send) -> None:
         "server": list(scope["server"]) if scope.get("server") else None,
         "state": {k: v for k, v in scope.get("state", {}).items()
                   if isinstance(v, (str, int, float, bool))} if "state" in scope else None,
+        "extensions": sorted(scope["extensions"]) if "extensions" in scope else None,
         "pid": os.getpid(),
     }
     body = json.dumps(seen, indent=1).encode()

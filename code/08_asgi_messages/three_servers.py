@@ -6,8 +6,8 @@ Run it (a one-shot script; it starts and stops each server itself on a free port
 
 You should see one row per server: the command that served ``app_suite:app`` from this
 folder, how many of ``course.asgi.check_server``'s checks passed, and a few scope values the
-app saw (``asgi.spec_version``, whether lifespan ``state`` reached the request) and the
-``server`` response header.  Every row should say ``all ok``: the same
+app saw (``asgi.spec_version``, whether lifespan ``state`` reached the request, the
+optional ``extensions`` the server offers) and the ``server`` response header.  Every row should say ``all ok``: the same
 ``async def app(scope, receive, send)`` runs under each server, because ASGI is the contract
 between them.  The differences are in what each server adds (headers, spec version).
 Daphne is included when it is installed (``pip install daphne``).
@@ -51,6 +51,8 @@ def one(name: str) -> dict:
             server_header = response.headers.get("server") or "(none)"
     return {"server": name, "problems": problems, "spec_version": seen.get("spec_version"),
             "state": "yes" if (seen.get("state") or {}).get("lifespan") else "no",
+            "extensions": ("(no key)" if seen.get("extensions") is None
+                           else ", ".join(seen["extensions"]) or "{} (empty)"),
             "server_header": server_header}
 
 
@@ -67,11 +69,12 @@ def main() -> None:
         print(f"{name}: starting, checking ...", flush=True)
         rows.append(one(name))
     print()
-    print(f"{'server':<18} {'checks':<10} {'spec_version':<13} {'state':<6} server header")
+    print(f"{'server':<18} {'checks':<10} {'spec_version':<13} {'state':<6} "
+          f"{'server header':<15} scope extensions")
     for row in rows:
         verdict = "all ok" if not row["problems"] else f"{len(row['problems'])} FAILED"
         print(f"{row['server']:<18} {verdict:<10} {str(row['spec_version']):<13} "
-              f"{row['state']:<6} {row['server_header']}")
+              f"{row['state']:<6} {row['server_header']:<15} {row['extensions']}")
     for row in rows:
         for problem in row["problems"]:
             print(f"  {row['server']}: {problem}")

@@ -1,5 +1,7 @@
 """Graded tests of exercise 8.1: driven in process, message by message (course.asgi)."""
 
+import asyncio
+
 from course.asgi import call_asgi
 
 
@@ -15,7 +17,8 @@ def test_status_headers_and_body(exercise):
     assert response.status == 200, f"expected status 200, got {response.status!r}"
     assert response.body == b"Hello, ASGI!", f"expected body b'Hello, ASGI!', got {response.body!r}"
     assert response.header("content-type") == "text/plain; charset=utf-8", (
-        f"expected content-type 'text/plain; charset=utf-8', got {response.header('content-type')!r}")
+        f"expected content-type 'text/plain; charset=utf-8', "
+        f"got {response.header('content-type')!r}")
     assert response.header("content-length") == "12", (
         f"expected content-length '12' (the body's length in bytes), "
         f"got {response.header('content-length')!r}")
@@ -31,6 +34,5 @@ def test_ignores_other_scope_types(exercise):
     async def send(message):
         sent.append(message)
 
-    import asyncio
     asyncio.run(asyncio.wait_for(exercise.app({"type": "websocket"}, receive, send), 2))
     assert sent == [], f"for a scope type other than 'http' send nothing, sent {sent}"

@@ -32,4 +32,5 @@ def test_no_content_length_and_text_type(exercise):
     assert response.header("content-length") is None, (
         "a streamed response sends no content-length (the server uses chunked framing)")
     assert response.header("content-type") == "text/plain; charset=utf-8", (
-        f"expected content-type 'text/plain; charset=utf-8', got {response.header('content-type')!r}")
+        f"expected content-type 'text/plain; charset=utf-8', "
+        f"got {response.header('content-type')!r}")

@@ -35,9 +35,11 @@ def test_headers_decoded_and_repeated_names_joined(exercise):
 
 def test_client_and_empty_query(exercise):
     seen = call_asgi(exercise.app, "GET", "/", client=("10.1.2.3", 4567)).json()
-    assert seen["client"] == "10.1.2.3:4567", f"client: expected '10.1.2.3:4567', got {seen['client']!r}"
+    assert seen["client"] == "10.1.2.3:4567", (
+        f"client: expected '10.1.2.3:4567', got {seen['client']!r}")
     assert seen["query"] == {} and seen["query_string"] == "", (
-        f"no query: expected query_string '' and query {{}}, got {seen['query_string']!r}, {seen['query']!r}")
+        f"no query: expected query_string '' and query {{}}, "
+        f"got {seen['query_string']!r} and {seen['query']!r}")
     none = call_asgi(exercise.app, "GET", "/", client=None).json()
     assert none["client"] is None, f"scope['client'] None must give null, got {none['client']!r}"
 
