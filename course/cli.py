@@ -82,7 +82,7 @@ def print_table(t: toc.Toc, results: list[grading.ExerciseResult]) -> None:
             print(line)
             if not r.passed:
                 msg = r.message
-                limit = max(40, width - 10)
+                limit = max(40, width - 10) if sys.stdout.isatty() else len(msg)
                 print(f"        {msg[:limit]}{'…' if len(msg) > limit else ''}")
 
 

@@ -95,7 +95,7 @@ def nav_markdown(t: toc.Toc, name: str, where: str) -> str:
     parts = []
     if prev:
         parts.append(f"[← {prev[1]}]({prev[0]})")
-    if name != INDEX_NAME:
+    if name != INDEX_NAME and (prev is None or prev[0] != INDEX_NAME):
         parts.append(f"[Contents]({INDEX_NAME})")
     if nxt:
         parts.append(f"[{nxt[1]} →]({nxt[0]})")

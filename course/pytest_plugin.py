@@ -38,6 +38,7 @@ import pytest
 from course import toc
 
 _loaded: dict[Path, ModuleType | BaseException] = {}
+_timed_out: set[str] = set()   # exercises with a test that hit its timeout
 
 
 class ExerciseLoadError(Exception):
@@ -141,6 +142,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 reason=f"exercise {ex.id} needs a POSIX system (gunicorn): use WSL on Windows"))
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    ex = _exercise_for(item.path)
+    if ex is not None and ex.id in _timed_out:
+        # One hang is enough to know: don't make the learner wait for every other test.
+        pytest.fail(f"not run: an earlier test of exercise {ex.id} timed out", pytrace=False)
+
+
 def _not_done(text: str) -> bool:
     return "NotImplementedError: exercise" in text or "NotImplementedError('exercise" in text
 
@@ -187,6 +195,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return
     target = _target(item.config)
     message = one_line(report, ex, target)
+    if message.startswith("timed out"):
+        _timed_out.add(ex.id)
     report.user_properties.append(("message", message))
     if message == f"exercise {ex.id} is not done yet (TODO in {target}/{ex.file})":
         report.longrepr = message  # the stub's NotImplementedError: no traceback wall
