@@ -135,6 +135,7 @@ def test_app_py_serves_the_notes_api_and_trusts_only_configured_proxies():
         who = json.loads(fetch(server.url + "/api/whoami",
                                headers={"X-Forwarded-For": "6.6.6.6"})[2])
         assert who["client"] == "6.6.6.6" and who["peer"] == "127.0.0.1"
+        assert server.stop() == 0, "app.py should exit cleanly (code 0) on SIGTERM"
 
 
 @pytest.mark.slow
@@ -154,6 +155,7 @@ def test_flask_hello_py_dev_server_warns_and_gunicorn_serves_the_same_app():
         assert status == 405 and "GET" in headers["Allow"]
         assert fetch(server.url + "/nope")[0] == 404
         assert "development server" in server.output()
+        assert server.stop() == 0, "flask_hello.py should exit cleanly (code 0) on SIGTERM"
     with servers.gunicorn("flask_hello:app", chdir=CODE) as server:
         data = json.loads(fetch(server.url + "/")[2])
         assert data["server"].startswith("gunicorn")
