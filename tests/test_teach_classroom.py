@@ -22,6 +22,7 @@ def test_classroom_workflow_grades_every_exercise():
     assert set(doc["on"]) >= {"push", "repository_dispatch"}
     assert doc["permissions"]["checks"] == "write"
     (job,) = doc["jobs"].values()
+    assert "github-classroom[bot]" in job["if"] and "is_template" in job["if"]
     steps = job["steps"]
     graders = [s for s in steps if s.get("uses") == classroom.GRADER]
     assert len(graders) == len(TOC.exercises)
