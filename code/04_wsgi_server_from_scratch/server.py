@@ -38,8 +38,8 @@ The rules it keeps (everything that decides what goes on the wire lives in this 
  7. Always.  The iterable's close() is called on every path; an exception before the head
     went out becomes a 500, after it the connection is dropped (the client sees a short body).
  8. Concurrency.  A fixed pool of --threads threads, each serving one connection at a time.
-    When every thread is busy and connections are waiting, an idle kept-alive connection is
-    closed instead of waited on, so waiting clients are not starved.
+    When connections are waiting for a thread, a kept-alive connection that sends no new
+    request within 50 ms is closed instead of waited on, so idle clients cannot starve them.
 """
 
 from __future__ import annotations
@@ -223,6 +223,16 @@ def build_environ(method, target, version, fields, body, server_addr, client_add
     return environ
 
 
+_date = [0, ""]                                 # (second, Date header), shared by threads
+
+
+def http_date() -> str:
+    now = int(time.time())
+    if now != _date[0]:
+        _date[:] = [now, formatdate(now, usegmt=True)]
+    return _date[1]
+
+
 def tokens(fields: list[tuple[str, str]], name: str) -> set[str]:
     """The comma-separated, case-insensitive tokens of every ``name`` field (Connection: a, b)."""
     return {t.strip().lower() for n, v in fields if n == name for t in v.split(",")}
@@ -265,7 +275,7 @@ class Response:
     def head(self, known_length: int | None) -> bytes:
         code = int(self.status[:3])
         self.bodyless = self.method == "HEAD" or code < 200 or code in (204, 304)
-        lines = [f"HTTP/1.1 {self.status}", f"Date: {formatdate(usegmt=True)}"]
+        lines = [f"HTTP/1.1 {self.status}", f"Date: {http_date()}"]
         lines += [f"{name}: {value}" for name, value in self.headers]
         given = [v for n, v in self.headers if n.lower() == "content-length"]
         if given:
@@ -361,7 +371,7 @@ def serve_connection(sock: socket.socket, client, app, waiting: queue.Queue, tim
             run_app(app, environ, response)
             if not response.keep_alive:
                 return
-            if not reader.buf and not waiting.empty() and not select.select([sock], [], [], 0)[0]:
+            if not reader.buf and not waiting.empty() and not select.select([sock], [], [], 0.05)[0]:
                 return                          # rule 8: others are waiting for a thread
     except (OSError, EOFError):
         pass                                    # the client went away

@@ -39,7 +39,10 @@ def handle(conn: socket.socket, client: tuple[str, int], port: int) -> None:
     headers = dict(line.split(":", 1) for line in lines)     # no checks at all
     length = int(headers.get("Content-Length", "0"))        # trusted blindly
     while len(rest) < length:
-        rest += conn.recv(4096)
+        chunk = conn.recv(4096)
+        if not chunk:
+            return
+        rest += chunk
     path, _, query = target.partition("?")
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
                "SERVER_NAME": "127.0.0.1", "SERVER_PORT": str(port), "SCRIPT_NAME": "",

@@ -238,6 +238,16 @@ def build_environ(method, target, version, fields, body, server_addr, client_add
     return environ
 
 
+_date = [0, ""]                                 # (second, Date header), shared by threads
+
+
+def http_date() -> str:
+    now = int(time.time())
+    if now != _date[0]:
+        _date[:] = [now, formatdate(now, usegmt=True)]
+    return _date[1]
+
+
 def tokens(fields: list[tuple[str, str]], name: str) -> set[str]:
     """The comma-separated, case-insensitive tokens of every ``name`` field (Connection: a, b)."""
     return {t.strip().lower() for n, v in fields if n == name for t in v.split(",")}
@@ -280,7 +290,7 @@ class Response:
     def head(self, known_length: int | None) -> bytes:
         code = int(self.status[:3])
         self.bodyless = self.method == "HEAD" or code < 200 or code in (204, 304)
-        lines = [f"HTTP/1.1 {self.status}", f"Date: {formatdate(usegmt=True)}"]
+        lines = [f"HTTP/1.1 {self.status}", f"Date: {http_date()}"]
         lines += [f"{name}: {value}" for name, value in self.headers]
         given = [v for n, v in self.headers if n.lower() == "content-length"]
         if given:
@@ -378,7 +388,7 @@ def handle_connection(sock: socket.socket, client: tuple[str, int], app, *,
             run_app(app, environ, response)
             if not response.keep_alive:
                 return
-            if not reader.buf and not WAITING.empty() and not select.select([sock], [], [], 0)[0]:
+            if not reader.buf and not WAITING.empty() and not select.select([sock], [], [], 0.05)[0]:
                 return                          # rule 8: others are waiting for a thread
     except (OSError, EOFError):
         pass                                    # the client went away
