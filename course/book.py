@@ -33,6 +33,7 @@ __all__ = ["build", "external_resources", "serve", "DEFAULT_OUT"]
 
 DEFAULT_OUT = toc.ROOT / "site"
 COURSE_TITLE = "The web-serving course"
+BOOK_MARK = ".course-book"
 
 STYLE = """
 :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg-code: #f6f8fa;
@@ -183,9 +184,13 @@ def build(out: Path = DEFAULT_OUT, *, t: toc.Toc | None = None, log=print,
     from course import handout
     t = t or toc.load()
     out = Path(out)
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
+        if not (out / BOOK_MARK).exists():  # never wipe a folder this did not build
+            raise FileExistsError(f"{out} is not empty and is not a book built by "
+                                  "`python -m course book`; choose another --out")
         shutil.rmtree(out)
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / BOOK_MARK).write_text("built by `python -m course book`; rebuilt from scratch\n")
     (out / "style.css").write_text(STYLE)
     (out / "pygments.css").write_text(_pygments_css())
     notebook_dir = Path(notebook_dir)

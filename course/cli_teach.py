@@ -68,7 +68,11 @@ def cmd_book(args: argparse.Namespace) -> int:
     out = args.out or book.DEFAULT_OUT
     started = time.monotonic()
     print(f"Building the book into {_rel(out)}/ …", flush=True)
-    pages = book.build(out)
+    try:
+        pages = book.build(out)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"{len(pages)} pages in {time.monotonic() - started:.1f} s: "
           f"open {_rel(Path(out) / 'index.html')}")
     if not args.serve:
@@ -179,7 +183,7 @@ def cmd_gradebook(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- handout
 def _handout_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", type=Path, default=None,
-                   help="where to write it (default: site/exercises.html)")
+                   help="where to write it (default: handout.html)")
     p.add_argument("chapters", nargs="*", type=int, metavar="N",
                    help="only these chapters (default: all with exercises)")
 
@@ -187,8 +191,8 @@ def _handout_args(p: argparse.ArgumentParser) -> None:
 @command("handout", _handout_args)
 def cmd_handout(args: argparse.Namespace) -> int:
     """Write the exercises-only handout (HTML): each exercise's id, file, points and task."""
-    from course import book, handout
-    out = args.out or book.DEFAULT_OUT / "exercises.html"
+    from course import handout
+    out = args.out or Path("handout.html")
     t = toc.load()
     for n in args.chapters:
         t.chapter(n)

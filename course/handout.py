@@ -4,8 +4,10 @@ For each exercise in ``course.toml``: its id, file, points, what it needs (nginx
 and the task as its stub states it -- the module docstring of a Python stub, the leading
 ``#`` comment block of a config stub.  Nothing is executed or imported.
 
-    python -m course handout                    # writes site/exercises.html
-    python -m course handout -o handout.html    # anywhere else
+    python -m course handout                    # writes handout.html
+    python -m course handout 3 4 -o day2.html   # chapters 3 and 4 only
+
+The HTML book (``python -m course book``) includes it as ``exercises.html``.
 """
 
 from __future__ import annotations

@@ -216,3 +216,11 @@ def test_book_serve_command(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_book_never_wipes_a_folder_it_did_not_build(tmp_path, capsys):
+    from course import cli
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine")
+    assert cli.main(["book", "--out", str(tmp_path)]) == 2
+    assert keep.read_text() == "mine" and "not a book" in capsys.readouterr().err
