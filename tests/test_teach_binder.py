@@ -56,3 +56,12 @@ def test_repo2docker_renders_a_dockerfile_that_installs_the_course():
         assert post > package[-1]
         assert re.search(r"pip install .*-e \.", (ROOT / "postBuild").read_text()), (
             "postBuild must restore the editable install, or `course` cannot find course.toml")
+
+
+def test_binder_badge_is_local():
+    """README's badge is a committed SVG: nothing is fetched to show it."""
+    from course import book
+    svg = (ROOT / "notebooks" / "img" / "binder-badge.svg").read_text()
+    assert svg.lstrip().startswith("<svg") and "binder" in svg
+    assert not re.search(r"(?:href|src)\s*=\s*[\"']https?:", svg)
+    assert book.external_resources(svg) == []
