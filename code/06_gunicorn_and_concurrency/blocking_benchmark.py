@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import bench, servers
+from course import bench, load, servers
 
 HERE = Path(__file__).resolve().parent
 IO_SECONDS = 0.1
@@ -58,6 +59,32 @@ class Config:
 FULL = [Config("sync", 1), Config("sync", 2), Config("sync", 4), Config("sync", 8),
         Config("gthread", 1, 8), Config("gthread", 2, 8), Config("gthread", 2, 25)]
 QUICK = [Config("sync", 1), Config("sync", 2), Config("gthread", 1, 4)]
+
+
+def measure(config: Config, concurrency: int, duration: float, runs: int, warmup: float,
+            tool: str) -> bench.Measurement:
+    """course.bench's recipe (pinned, warm-up, median of runs), plus a drain between runs.
+
+    wrk stops at its deadline and drops the connections still waiting; a sync worker still
+    serves every request already queued in the listen backlog (it cannot know nobody waits),
+    so the next run would start behind up to ``concurrency x 0.1 s`` of stale work.  Waiting
+    ``concurrency / model rps`` seconds lets the server clear it.
+    """
+    drain = concurrency / config.model_rps(concurrency) + 0.2
+    load_cpu = bench.LOAD_CPU if bench.can_pin() else None
+    m = bench.Measurement(config.name)
+    with config.start() as server:
+        url = server.url + "/io?ms=100"
+        if warmup:
+            load.measure(url, concurrency=concurrency, duration=warmup, tool=tool, cpu=load_cpu)
+            time.sleep(drain)
+        for i in range(runs):
+            m.runs.append(load.measure(url, concurrency=concurrency, duration=duration,
+                                       tool=tool, cpu=load_cpu))
+            print(f"  {config.name:<22} run {i + 1}/{runs}: {m.runs[-1].rps:,.1f} req/s",
+                  flush=True)
+            time.sleep(drain)
+    return m
 
 
 def table(rows: list[tuple[Config, bench.Measurement]], concurrency: int) -> str:
@@ -109,9 +136,8 @@ def main() -> None:
     tool = "course.load" if args.tool == "python" else args.tool
     print(f"GET /io?ms=100 with {args.concurrency} clients, {args.runs} run(s) of "
           f"{args.duration:g} s per configuration")
-    contenders = [bench.Contender(c.name, c.start, path="/io?ms=100") for c in configs]
-    measured = bench.compare(contenders, concurrency=args.concurrency, duration=args.duration,
-                             runs=args.runs, tool=tool, warmup=args.warmup)
+    measured = [measure(c, args.concurrency, args.duration, args.runs, args.warmup, tool)
+                for c in configs]
     rows = list(zip(configs, measured))
     print()
     print(table(rows, args.concurrency))

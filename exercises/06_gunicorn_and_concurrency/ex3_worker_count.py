@@ -2,9 +2,9 @@
 
 Two ways to choose ``workers``, and you will write both:
 
-* gunicorn's documented rule of thumb, ``2 * cores + 1``: roughly, while one worker waits
-  on I/O another can use the core, and the ``+ 1`` keeps a core busy while a worker restarts.
-  It is a starting point for *sync* workers, not a law -- measure.
+* gunicorn's documented starting point, ``2 * cores + 1``: its docs reason that on each core
+  one worker is reading or writing the socket while another processes a request, and call the
+  formula "not overly scientific" -- start there, then tune under load (TTIN/TTOU) and measure.
 * the concurrency model of this chapter: a worker with ``threads`` threads finishes at most
   ``threads`` requests every ``seconds_per_request``, so ``workers`` of them top out at
   ``workers * threads / seconds_per_request`` requests per second (Little's law).  Invert it
