@@ -76,7 +76,8 @@ def _page(title: str, body: str, prev: tuple[str, str] | None,
     def bar(tag: str) -> str:
         links = [f'<span class="title"><a href="index.html">{html.escape(COURSE_TITLE)}</a></span>']
         if prev:
-            links.append(f'<a rel="prev" class="prev" href="{prev[0]}">← {html.escape(prev[1])}</a>')
+            links.append(f'<a rel="prev" class="prev" href="{prev[0]}">'
+                         f'← {html.escape(prev[1])}</a>')
         if prev and prev[0] != "index.html":
             links.append('<a class="contents" href="index.html">Contents</a>')
         if nxt:
@@ -106,6 +107,8 @@ def _page(title: str, body: str, prev: tuple[str, str] | None,
 
 def _rewrite_links(body: str, built: set[str]) -> str:
     """Notebook links become page links; links into the repository point at GitHub."""
+    github = f"https://github.com/{nav.repository()}/blob/{nav.BRANCH}"
+
     def href(match: re.Match[str]) -> str:
         target = match.group(1)
         path, _, frag = target.partition("#")
@@ -113,9 +116,9 @@ def _rewrite_links(body: str, built: set[str]) -> str:
             new = "index.html"
         elif path.endswith(".ipynb") and "/" not in path:
             stem = path[:-len(".ipynb")]
-            new = f"{stem}.html" if stem in built else f"https://github.com/{nav.repository()}/blob/{nav.BRANCH}/notebooks/{path}"
+            new = f"{stem}.html" if stem in built else f"{github}/notebooks/{path}"
         elif path.startswith("../"):
-            new = f"https://github.com/{nav.repository()}/blob/{nav.BRANCH}/{path[3:]}"
+            new = f"{github}/{path[3:]}"
         else:
             return match.group(0)
         return f'href="{new}{"#" + frag if frag else ""}"'
@@ -176,6 +179,10 @@ ID</code>. The <a href="exercises.html">exercises handout</a> has each exercise'
 """
 
 
+def _link(ch: toc.Chapter) -> tuple[str, str]:
+    return f"{ch.slug}.html", f"{ch.number:02d} {ch.title}"
+
+
 def build(out: Path = DEFAULT_OUT, *, t: toc.Toc | None = None, log=print,
           notebook_dir: Path = nav.NOTEBOOK_DIR) -> list[Path]:
     """Build the book into ``out``; return the pages written (index first).
@@ -200,18 +207,15 @@ def build(out: Path = DEFAULT_OUT, *, t: toc.Toc | None = None, log=print,
     chapters = [ch for ch in t.ready_chapters if (notebook_dir / f"{ch.slug}.ipynb").exists()]
     built = {ch.slug for ch in chapters}
     pages = [out / "index.html"]
-    first = (f"{chapters[0].slug}.html", f"{chapters[0].number:02d} {chapters[0].title}") \
-        if chapters else None
+    first = _link(chapters[0]) if chapters else None
     (out / "index.html").write_text(_page(COURSE_TITLE, _index_body(t, built), None, first,
                                           nav.binder_url(nav.INDEX_NAME)))
     for i, ch in enumerate(chapters):
         path = notebook_dir / f"{ch.slug}.ipynb"
         log(f"  rendering {path.name} …", flush=True)
         body = _rewrite_links(_render_notebook(path, f"{ch.slug}.ipynb", t), built)
-        prev = ("index.html", "Contents") if i == 0 else \
-            (f"{chapters[i - 1].slug}.html", f"{chapters[i - 1].number:02d} {chapters[i - 1].title}")
-        nxt = (f"{chapters[i + 1].slug}.html", f"{chapters[i + 1].number:02d} {chapters[i + 1].title}") \
-            if i + 1 < len(chapters) else None
+        prev = ("index.html", "Contents") if i == 0 else _link(chapters[i - 1])
+        nxt = _link(chapters[i + 1]) if i + 1 < len(chapters) else None
         page = out / f"{ch.slug}.html"
         page.write_text(_page(f"{ch.number:02d} {ch.title} -- {COURSE_TITLE}", body, prev, nxt,
                               nav.binder_url(f"{ch.slug}.ipynb")))

@@ -147,7 +147,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         return 0
     if args.write:
         changed = classroom.update_instructors()
-        print("chapters/INSTRUCTORS.md schedule " + ("updated." if changed else "already up to date."))
+        print("chapters/INSTRUCTORS.md schedule "
+              + ("updated." if changed else "already up to date."))
         return 0
     print(text)
     return 0

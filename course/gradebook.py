@@ -55,7 +55,8 @@ class Gradebook:
     def text(self) -> str:
         rows = [[str(c) for c in row] for row in self.table()]
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+        lines = [" ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+        return "\n".join(line.rstrip() for line in lines)
 
 
 def load_report(path: Path) -> tuple[str, dict]:

@@ -163,7 +163,7 @@ def index_notebook(t: toc.Toc) -> nbformat.NotebookNode:
            "```"]
     nb.cells = [nbformat.v4.new_markdown_cell("\n".join(lines)),
                 nbformat.v4.new_markdown_cell("\n".join(how))]
-    for cell, cid in zip(nb.cells, ("index-chapters", "index-check")):
+    for cell, cid in zip(nb.cells, ("index-chapters", "index-check"), strict=True):
         cell["id"] = cid
     return apply_nav(nb, INDEX_NAME, t)
 

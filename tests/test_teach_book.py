@@ -30,7 +30,8 @@ def _png_bytes() -> bytes:
     img = Image.new("RGB", (320, 200), "white")
     draw = ImageDraw.Draw(img)
     for i in range(0, 300, 20):
-        draw.line((10, 190 - i // 2, 10 + i, 190 - i // 2), fill=(i % 255, 80, 200 - i % 200), width=4)
+        y = 190 - i // 2
+        draw.line((10, y, 10 + i, y), fill=(i % 255, 80, 200 - i % 200), width=4)
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()

@@ -26,7 +26,7 @@ def test_classroom_workflow_grades_every_exercise():
     steps = job["steps"]
     graders = [s for s in steps if s.get("uses") == classroom.GRADER]
     assert len(graders) == len(TOC.exercises)
-    for ex, step in zip(TOC.exercises, graders):
+    for ex, step in zip(TOC.exercises, graders, strict=True):
         inputs = step["with"]
         assert step["id"] == classroom.step_id(ex)
         assert set(inputs) == {"test-name", "setup-command", "command", "timeout", "max-score"}
