@@ -1,7 +1,7 @@
 """The reading and teaching commands of ``python -m course`` (registered on import).
 
     nav [--check] [NOTEBOOK …]      notebook navigation cells and notebooks/00_index.ipynb
-    book [--out DIR] [--serve]      the HTML book in site/, built from the committed notebooks
+    book [--out DIR] [--serve [--no-build]]  the HTML book in site/, built from the committed notebooks
     classroom [--check]             .github/workflows/classroom.yml for GitHub Classroom
     schedule [--write | --check]    a workshop schedule from each chapter's minutes
     gradebook A.json B.json … [--csv FILE]   merge learners' reports into one gradebook
@@ -59,6 +59,8 @@ def _book_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=None, help="output folder (default: site/)")
     p.add_argument("--serve", action="store_true", help="then serve it on 127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="port for --serve (default: a free one)")
+    p.add_argument("--no-build", action="store_true",
+                   help="with --serve: serve the book already built, do not rebuild it")
 
 
 @command("book", _book_args)
@@ -66,15 +68,21 @@ def cmd_book(args: argparse.Namespace) -> int:
     """Build the HTML book (site/) from the committed notebooks; --serve to read it."""
     from course import book
     out = args.out or book.DEFAULT_OUT
-    started = time.monotonic()
-    print(f"Building the book into {_rel(out)}/ …", flush=True)
-    try:
-        pages = book.build(out)
-    except FileExistsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"{len(pages)} pages in {time.monotonic() - started:.1f} s: "
-          f"open {_rel(Path(out) / 'index.html')}")
+    if args.no_build and args.serve:
+        if not (Path(out) / "index.html").exists():
+            print(f"error: there is no book in {_rel(out)}/ yet. "
+                  "Fix: python -m course book (without --no-build)", file=sys.stderr)
+            return 2
+    else:
+        started = time.monotonic()
+        print(f"Building the book into {_rel(out)}/ …", flush=True)
+        try:
+            pages = book.build(out)
+        except FileExistsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"{len(pages)} pages in {time.monotonic() - started:.1f} s: "
+              f"open {_rel(Path(out) / 'index.html')}")
     if not args.serve:
         return 0
     try:

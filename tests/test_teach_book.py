@@ -19,6 +19,9 @@ import pytest
 from course import book, nav, toc
 from conftest import TOC
 
+# one worker builds the book once for every test here (pytest -n auto --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("teach_book")
+
 ARTIFACTS = toc.ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -194,11 +197,12 @@ def test_book_in_headless_chromium(site):
     _not_blank(ARTIFACTS / "book-chapter.png")
 
 
-def test_book_serve_command(tmp_path):
-    """`python -m course book --serve` builds, then serves on 127.0.0.1 until stopped."""
+def test_book_serve_command(site):
+    """`python -m course book --serve` serves the book on 127.0.0.1 until stopped
+    (--no-build: the one the fixture built; building is tested above)."""
     import requests
-    proc = subprocess.Popen([sys.executable, "-m", "course", "book", "--serve",
-                             "--out", str(tmp_path / "site")], cwd=toc.ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "course", "book", "--serve", "--no-build",
+                             "--out", str(site[0])], cwd=toc.ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = None
@@ -217,6 +221,7 @@ def test_book_serve_command(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    assert proc.returncode == 0, "SIGTERM stops it cleanly"
 
 
 def test_book_never_wipes_a_folder_it_did_not_build(tmp_path, capsys):
