@@ -1,6 +1,7 @@
 """Send any bytes to a server and print exactly the bytes it answers.
 
-    python code/02_http_on_the_wire/raw_client.py --port 8000 'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
+    python code/02_http_on_the_wire/raw_client.py --port 8000 \\
+        'GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
 
 The request is given as text in which \\r, \\n, \\t and \\xNN escapes are turned into the
 bytes they name (so you can write a NUL or a bare LF); ``--file req.bin`` sends a file's
@@ -14,10 +15,14 @@ every CR, LF and odd byte is visible::
 It reads until the server closes the connection or stays silent for ``--timeout`` seconds
 (1 s by default: a kept-alive connection is never closed by the server on its own).
 
-Try, with any server running on port 8000 (``python code/02_http_on_the_wire/one_request_server.py``):
+Try, with any server running on port 8000
+(``python code/02_http_on_the_wire/one_request_server.py``):
 
-* two pipelined requests in one write:
-  ``raw_client.py 'GET /a HTTP/1.1\\r\\nHost: x\\r\\n\\r\\nGET /b HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'``
+* two pipelined requests in one write::
+
+      R='GET / HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n'
+      python code/02_http_on_the_wire/raw_client.py "$R$R"
+
 * a malformed one: ``raw_client.py 'GET / HTTP/1.1\\r\\nHost : x\\r\\n\\r\\n'``
 * ``--split 5`` sends the bytes 5 at a time, with a short pause between writes.
 

@@ -10,8 +10,9 @@ Try it:
 
     curl -s http://127.0.0.1:8000/x -H 'X-A: 1' -H 'X-A: 2'
     curl -s http://127.0.0.1:8000/up -H 'Transfer-Encoding: chunked' -d 'hello'
-    python code/02_http_on_the_wire/raw_client.py \\
-        'POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n5\\r\\nhello\\r\\n0\\r\\n\\r\\n'
+    H='POST / HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n'
+    B='5\\r\\nhello\\r\\n0\\r\\n\\r\\n'
+    python code/02_http_on_the_wire/raw_client.py "$H$B"
 """
 import argparse
 import asyncio

@@ -14,7 +14,8 @@ Try:
 
 The reply is plain text: the request line, the CGI keys of PEP 3333 and the ``HTTP_*`` keys
 the server set, the ``wsgi.*`` keys, and the body.  Other keys are counted, not shown:
-wsgiref copies the whole process environment into every environ, and that may hold secrets.  The body is read with
+wsgiref copies the whole process environment into every environ, and that may hold secrets.
+The body is read with
 ``wsgi.input.read(CONTENT_LENGTH)`` -- never ``read()`` without a size, which on some servers
 waits for the client to close the connection.
 """

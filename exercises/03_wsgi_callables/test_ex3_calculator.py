@@ -56,7 +56,8 @@ def test_division_by_zero_is_a_400_not_a_crash(exercise):
 
 def test_unknown_operation_is_a_404(exercise):
     response, data = ask(exercise, "/pow", "a=2&b=3")
-    assert response.status_code == 404, f"/pow does not exist: expected 404, got {response.status!r}"
+    assert response.status_code == 404, (
+        f"/pow does not exist: expected 404, got {response.status!r}")
 
 
 def test_wrong_method_is_a_405_with_allow(exercise):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 from wsgiref.validate import validator
 
@@ -31,7 +30,8 @@ def test_streams_n_ticks_and_closes_the_ticker(exercise):
         "a streamed body of unknown length has no Content-Length")
     tickers = new_tickers(exercise, before)
     assert len(tickers) == 1, f"expected one Ticker for one request, {len(tickers)} were opened"
-    assert tickers[0].closed, "the body was consumed and close() was called: the Ticker must be closed"
+    assert tickers[0].closed, (
+        "the body was consumed and close() was called: the Ticker must be closed")
 
 
 def test_default_is_five_ticks(exercise):
