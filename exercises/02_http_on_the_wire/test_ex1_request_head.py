@@ -69,7 +69,7 @@ def test_random_pieces_give_the_same_head(exercise):
     rng = random.Random(2)
     for _ in range(30):
         cuts = sorted(rng.sample(range(1, len(SIMPLE)), rng.randint(1, 8)))
-        pieces = [SIMPLE[a:b] for a, b in zip([0, *cuts], [*cuts, len(SIMPLE)])]
+        pieces = [SIMPLE[a:b] for a, b in zip([0, *cuts], [*cuts, len(SIMPLE)], strict=True)]
         head, _ = feed_all(exercise.HeadParser(), pieces)
         assert head == whole, (
             f"TCP may split the bytes anywhere; fed as {pieces!r} the result differed:\n"

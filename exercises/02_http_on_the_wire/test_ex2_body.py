@@ -107,7 +107,7 @@ def test_decodes_byte_by_byte_and_in_random_pieces(exercise):
     rng = random.Random(7)
     for _ in range(30):
         cuts = sorted(rng.sample(range(1, len(CHUNKED)), rng.randint(1, 6)))
-        pieces = [CHUNKED[a:b] for a, b in zip([0, *cuts], [*cuts, len(CHUNKED)])]
+        pieces = [CHUNKED[a:b] for a, b in zip([0, *cuts], [*cuts, len(CHUNKED)], strict=True)]
         decoder, out = decode_all(exercise, pieces)
         assert out == b"hello, world" and decoder.done, f"fed as {pieces!r}: got {out!r}"
 
