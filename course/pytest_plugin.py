@@ -86,6 +86,7 @@ def load_module(path: Path, ex_id: str) -> ModuleType:
     name = f"course_exercise_{path.parent.parent.name}_{path.parent.name}_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # before running it, as `import` does (dataclasses need it)
     try:
         spec.loader.exec_module(module)
     except SyntaxError as exc:
@@ -101,9 +102,9 @@ def load_module(path: Path, ex_id: str) -> ModuleType:
             f"exercise {ex_id}: importing {where} raised {type(exc).__name__}: {exc} "
             f"(line {frame.lineno})")
     else:
-        sys.modules[name] = module
         _loaded[path] = module
         return module
+    sys.modules.pop(name, None)
     _loaded[path] = error
     raise error
 
