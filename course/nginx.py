@@ -33,6 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
+
 from course import servers
 
 __all__ = ["Nginx", "NginxConfigError", "NginxNotFound", "find_nginx", "nginx_version",
@@ -121,6 +123,13 @@ http {{
 """
 
 
+def _running(proc: psutil.Process) -> bool:
+    try:
+        return proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 class Nginx:
     """One nginx master (+ one worker) serving ``config`` in a temporary prefix.
 
@@ -186,7 +195,7 @@ class Nginx:
         """Check a new config (or the same one) and tell the master to re-read it (SIGHUP).
 
         nginx starts new workers with the new config and lets the old ones finish their
-        requests: a reload drops no connection.  Returns once a new worker is running.
+        requests: a reload drops no request.  Returns once the old workers have exited.
         """
         assert self.server is not None, "start() nginx before reloading it"
         self.values.update(values)
@@ -195,12 +204,19 @@ class Nginx:
             self.template = config
         else:
             self.test()
-        before = self.error_log().count("start worker process")
+        old_workers = [p for p in psutil.Process(self.server.pid).children()]
         self.server.send_signal(signal.SIGHUP)
+        # Done when the old workers have finished (they stop accepting at once and exit
+        # after their open requests) and a new one runs: every new connection now gets the
+        # new config.
         deadline = time.monotonic() + 10
-        while self.error_log().count("start worker process") <= before:
+        while True:
+            new = [p for p in psutil.Process(self.server.pid).children() if p not in old_workers]
+            old_alive = [p for p in old_workers if _running(p)]
+            if new and not old_alive:
+                return
             if time.monotonic() > deadline:
-                raise RuntimeError("nginx did not start a new worker after reload:\n"
+                raise RuntimeError("nginx did not switch to new workers after reload:\n"
                                    + self.error_log()[-2000:])
             time.sleep(0.05)
 
