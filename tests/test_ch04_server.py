@@ -160,3 +160,22 @@ def test_ch04_thread_pool_serves_slow_requests_concurrently():
         took = time.monotonic() - started
     assert codes == [200] * 16
     assert took < 3.0, f"16 requests of 0.25 s took {took:.1f} s: not served concurrently"
+
+
+def test_ch04_idle_keep_alive_clients_cannot_starve_a_new_one():
+    """Rule 8: with every thread holding an idle kept-alive connection, a new client is still
+    served quickly (the idle connections are closed), not after the 5 s idle timeout."""
+    with servers.script(SERVER, args=["--threads", "2", "--timeout", "5"]) as server:
+        idle = []
+        for _ in range(2):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=3)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+            idle.append(sock)
+        started = time.monotonic()
+        r = requests.get(server.url + "/", timeout=4)
+        took = time.monotonic() - started
+        for sock in idle:
+            sock.close()
+    assert r.status_code == 200
+    assert took < 2.5, f"a new client waited {took:.1f} s behind idle keep-alive connections"

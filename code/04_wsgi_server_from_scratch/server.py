@@ -38,8 +38,8 @@ The rules it keeps (everything that decides what goes on the wire lives in this 
  7. Always.  The iterable's close() is called on every path; an exception before the head
     went out becomes a 500, after it the connection is dropped (the client sees a short body).
  8. Concurrency.  A fixed pool of --threads threads, each serving one connection at a time.
-    When connections are waiting for a thread, a kept-alive connection that sends no new
-    request within 50 ms is closed instead of waited on, so idle clients cannot starve them.
+    When every thread is busy and connections are waiting, an idle kept-alive connection (no
+    request for 0.1 s) is closed instead of waited on: idle clients cannot starve the others.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 CTL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")           # HTAB is allowed in field values
 TARGET = re.compile(rb"[\x21-\x7e]+")                     # visible ASCII, no spaces
 VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
+DECIMAL = re.compile(r"[0-9]{1,15}")
+STATUS = re.compile(r"[1-9][0-9][0-9] [^\r\n]*")
 CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailer", "transfer-encoding", "upgrade"}
@@ -190,7 +192,7 @@ def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
         if len(codings) > 1:
             raise HTTPError(501, "only the chunked transfer coding is implemented")
         return None
-    if len(cl) > 1 or (cl and not re.fullmatch(r"[0-9]{1,15}", cl[0])):
+    if len(cl) > 1 or (cl and not DECIMAL.fullmatch(cl[0])):
         raise HTTPError(400, "Content-Length must be one decimal number")
     if cl and int(cl[0]) > MAX_BODY:
         raise HTTPError(413, "body too large")
@@ -262,11 +264,16 @@ class Response:
                 exc_info = None
         elif self.status is not None:
             raise AssertionError("start_response called twice without exc_info (PEP 3333)")
-        if not (type(status) is str and re.fullmatch(r"[1-9]\d\d [^\r\n]*", status)):
+        if not (type(status) is str and STATUS.fullmatch(status)):
             raise AssertionError(f"status must be a str like '200 OK', got {status!r}")
         for name, value in headers:
-            if type(name) is not str or type(value) is not str or CTL.search(value.encode()):
-                raise AssertionError(f"bad header {name!r}: {value!r}")
+            try:                                # tokens and latin-1 text, no CR/LF injection
+                ok = TOKEN.fullmatch(name.encode("latin-1")) and not CTL.search(
+                    value.encode("latin-1"))
+            except (AttributeError, UnicodeEncodeError):
+                ok = False
+            if not ok:
+                raise AssertionError(f"bad header {name!r}: {value!r} (PEP 3333: str, latin-1)")
             if name.lower() in HOP_BY_HOP:
                 raise AssertionError(f"hop-by-hop header {name!r} is the server's business")
         self.status, self.headers = status, list(headers)
@@ -346,11 +353,14 @@ def run_app(app, environ: dict, response: Response) -> None:
             result.close()
 
 
-def serve_connection(sock: socket.socket, client, app, waiting: queue.Queue, timeout: float):
+def serve_connection(sock: socket.socket, client, app, pool: Pool | None, timeout: float):
     reader, server_addr = Reader(sock), sock.getsockname()
     try:
         while True:
             deadline = time.monotonic() + timeout
+            while not reader.buf and not select.select([sock], [], [], 0.1)[0]:
+                if (pool and pool.starved()) or time.monotonic() > deadline:
+                    return                      # idle: timed out, or rule 8 (others wait)
             try:
                 method, target, version, fields = parse_head(reader.head(deadline))
                 length = body_framing(version, fields)
@@ -371,8 +381,6 @@ def serve_connection(sock: socket.socket, client, app, waiting: queue.Queue, tim
             run_app(app, environ, response)
             if not response.keep_alive:
                 return
-            if not reader.buf and not waiting.empty() and not select.select([sock], [], [], 0.05)[0]:
-                return                          # rule 8: others are waiting for a thread
     except (OSError, EOFError):
         pass                                    # the client went away
     finally:
@@ -390,24 +398,42 @@ def refuse(sock: socket.socket, answer: bytes) -> None:
             break
 
 
+class Pool:
+    """A fixed set of worker threads serving the connections put in ``waiting`` (rule 8)."""
+
+    def __init__(self, size: int, handle) -> None:
+        self.size, self.busy, self.lock, self.waiting = size, 0, threading.Lock(), queue.Queue()
+        for _ in range(size):
+            threading.Thread(target=self.work, args=(handle,), daemon=True).start()
+
+    def work(self, handle) -> None:
+        while True:
+            sock, client = self.waiting.get()
+            with self.lock:
+                self.busy += 1
+            try:
+                handle(sock, client)
+            except Exception:                   # a bug must not cost us a thread
+                traceback.print_exc(file=sys.stderr)
+            finally:
+                with self.lock:
+                    self.busy -= 1
+
+    def starved(self) -> bool:
+        """Every thread is busy and connections are waiting for one."""
+        return self.busy >= self.size and not self.waiting.empty()
+
+
 def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 64,
           timeout: float = 5.0) -> None:
     listener = socket.create_server((host, port), backlog=1024)
-    waiting: queue.Queue = queue.Queue()
-
-    def worker() -> None:
-        while True:
-            sock, client = waiting.get()
-            serve_connection(sock, client, app, waiting, timeout)
-
-    for _ in range(threads):
-        threading.Thread(target=worker, daemon=True).start()
+    pool = Pool(threads, lambda sock, client: serve_connection(sock, client, app, pool, timeout))
     print(f"Listening on http://{host}:{port} ({threads} threads)", flush=True)
     with listener:
         while True:
             sock, client = listener.accept()
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            waiting.put((sock, client))
+            pool.waiting.put((sock, client))
 
 
 def demo_app(environ, start_response):

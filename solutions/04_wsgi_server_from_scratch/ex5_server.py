@@ -73,12 +73,14 @@ def _demo(environ, start_response):
 app = validator(_demo)        # every PEP 3333 mistake of the server becomes a 500
 
 
-WAITING: queue.Queue = queue.Queue()   # connections waiting for a thread
+POOL = None                          # the thread pool, once serve() has started it
 MAX_LINE, MAX_HEADERS, MAX_HEAD, MAX_BODY = 8190, 100, 65536, 1 << 20
 TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 CTL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")           # HTAB is allowed in field values
 TARGET = re.compile(rb"[\x21-\x7e]+")                     # visible ASCII, no spaces
 VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
+DECIMAL = re.compile(r"[0-9]{1,15}")
+STATUS = re.compile(r"[1-9][0-9][0-9] [^\r\n]*")
 CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailer", "transfer-encoding", "upgrade"}
@@ -205,7 +207,7 @@ def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
         if len(codings) > 1:
             raise HTTPError(501, "only the chunked transfer coding is implemented")
         return None
-    if len(cl) > 1 or (cl and not re.fullmatch(r"[0-9]{1,15}", cl[0])):
+    if len(cl) > 1 or (cl and not DECIMAL.fullmatch(cl[0])):
         raise HTTPError(400, "Content-Length must be one decimal number")
     if cl and int(cl[0]) > MAX_BODY:
         raise HTTPError(413, "body too large")
@@ -277,11 +279,16 @@ class Response:
                 exc_info = None
         elif self.status is not None:
             raise AssertionError("start_response called twice without exc_info (PEP 3333)")
-        if not (type(status) is str and re.fullmatch(r"[1-9]\d\d [^\r\n]*", status)):
+        if not (type(status) is str and STATUS.fullmatch(status)):
             raise AssertionError(f"status must be a str like '200 OK', got {status!r}")
         for name, value in headers:
-            if type(name) is not str or type(value) is not str or CTL.search(value.encode()):
-                raise AssertionError(f"bad header {name!r}: {value!r}")
+            try:                                # tokens and latin-1 text, no CR/LF injection
+                ok = TOKEN.fullmatch(name.encode("latin-1")) and not CTL.search(
+                    value.encode("latin-1"))
+            except (AttributeError, UnicodeEncodeError):
+                ok = False
+            if not ok:
+                raise AssertionError(f"bad header {name!r}: {value!r} (PEP 3333: str, latin-1)")
             if name.lower() in HOP_BY_HOP:
                 raise AssertionError(f"hop-by-hop header {name!r} is the server's business")
         self.status, self.headers = status, list(headers)
@@ -368,6 +375,9 @@ def handle_connection(sock: socket.socket, client: tuple[str, int], app, *,
     try:
         while True:
             deadline = time.monotonic() + timeout
+            while not reader.buf and not select.select([sock], [], [], 0.1)[0]:
+                if (POOL and POOL.starved()) or time.monotonic() > deadline:
+                    return                      # idle: timed out, or rule 8 (others wait)
             try:
                 method, target, version, fields = parse_head(reader.head(deadline))
                 length = body_framing(version, fields)
@@ -388,8 +398,6 @@ def handle_connection(sock: socket.socket, client: tuple[str, int], app, *,
             run_app(app, environ, response)
             if not response.keep_alive:
                 return
-            if not reader.buf and not WAITING.empty() and not select.select([sock], [], [], 0.05)[0]:
-                return                          # rule 8: others are waiting for a thread
     except (OSError, EOFError):
         pass                                    # the client went away
     finally:
@@ -407,24 +415,45 @@ def refuse(sock: socket.socket, answer: bytes) -> None:
             break
 
 
+class Pool:
+    """A fixed set of worker threads serving the connections put in ``waiting`` (rule 8)."""
+
+    def __init__(self, size: int, handle) -> None:
+        self.size, self.busy, self.lock, self.waiting = size, 0, threading.Lock(), queue.Queue()
+        for _ in range(size):
+            threading.Thread(target=self.work, args=(handle,), daemon=True).start()
+
+    def work(self, handle) -> None:
+        while True:
+            sock, client = self.waiting.get()
+            with self.lock:
+                self.busy += 1
+            try:
+                handle(sock, client)
+            except Exception:                   # a bug must not cost us a thread
+                traceback.print_exc(file=sys.stderr)
+            finally:
+                with self.lock:
+                    self.busy -= 1
+
+    def starved(self) -> bool:
+        """Every thread is busy and connections are waiting for one."""
+        return self.busy >= self.size and not self.waiting.empty()
+
+
 def serve(app, host: str = "127.0.0.1", port: int = 8000, *, threads: int = 16,
           timeout: float = 5.0) -> None:
     """Listen on host:port, print 'Listening on http://HOST:PORT', serve forever."""
+    global POOL
     listener = socket.create_server((host, port), backlog=1024)
-
-    def worker() -> None:
-        while True:
-            sock, client = WAITING.get()
-            handle_connection(sock, client, app, server=(host, port), timeout=timeout)
-
-    for _ in range(threads):
-        threading.Thread(target=worker, daemon=True).start()
+    POOL = Pool(threads, lambda sock, client: handle_connection(
+        sock, client, app, server=(host, port), timeout=timeout))
     print(f"Listening on http://{host}:{port}", flush=True)
     with listener:
         while True:
             sock, client = listener.accept()
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            WAITING.put((sock, client))
+            POOL.waiting.put((sock, client))
 
 
 def main(argv: list[str] | None = None) -> None:
