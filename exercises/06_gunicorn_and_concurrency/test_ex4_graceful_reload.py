@@ -75,7 +75,7 @@ def test_graceful_reload_under_load_fails_no_request(exercise, tmp_path):
         assert result.failed == 0, (
             f"{result.failed} of {result.requests + result.errors} requests failed during the "
             f"reload (e.g. {result.error_samples[:2]}); a graceful reload fails none")
-        assert result.requests > 50, f"only {result.requests} requests completed under load"
+        assert result.requests > 20, f"only {result.requests} requests completed under load"
         assert new is not None and len(new) == 2, (
             f"graceful_reload should return the 2 new worker pids, got {new!r}")
         still_old = set(old) & set(new)
