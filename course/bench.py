@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -67,9 +68,13 @@ class Measurement:
 
 
 def compare(contenders: Sequence[Contender], *, concurrency: int = 50, duration: float = 5.0,
-            runs: int = 3, tool: str = "auto", warmup: float = 1.0,
+            runs: int = 3, tool: str = "auto", warmup: float = 1.0, drain: float = 0.5,
             progress: Callable[[str], None] = print) -> list[Measurement]:
-    """Measure each contender ``runs`` times under the same load; see the module docstring."""
+    """Measure each contender ``runs`` times under the same load; see the module docstring.
+
+    ``drain`` seconds pass between runs: when wrk stops, requests it left in the server's
+    listen queue are still served, and a slow server would carry them into the next run.
+    """
     results = []
     load_cpu = LOAD_CPU if can_pin() else None
     for contender in contenders:
@@ -80,6 +85,7 @@ def compare(contenders: Sequence[Contender], *, concurrency: int = 50, duration:
                 load.measure(url, concurrency=concurrency, duration=warmup, tool=tool,
                              cpu=load_cpu)
             for i in range(runs):
+                time.sleep(drain)
                 m.runs.append(load.measure(url, concurrency=concurrency, duration=duration,
                                            tool=tool, cpu=load_cpu))
                 progress(f"  {contender.name:<28} run {i + 1}/{runs}: {m.runs[-1].rps:,.0f} req/s")
