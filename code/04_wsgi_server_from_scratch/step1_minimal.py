@@ -3,7 +3,7 @@
 Run it:    python code/04_wsgi_server_from_scratch/step1_minimal.py
 Try:       curl -i http://127.0.0.1:8000/hello?x=1          (200, "Hello from step 1")
            python code/04_wsgi_server_from_scratch/malformed.py --port 8000
-                                                           (many FAILs: it trusts every byte)
+                                                           (FAIL after FAIL: it trusts every byte)
 
 One thread, one request per connection, no limits: it reads until the blank line, splits the
 head naively, builds a minimal environ, calls the app and writes an HTTP/1.0 response

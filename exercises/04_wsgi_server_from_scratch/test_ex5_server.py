@@ -1,7 +1,7 @@
 """Graded tests for exercise 4.5: your server, talked to by real clients.
 
-First in-process (``handle_connection`` on one end of a socket pair, the test on the other),
-then the real thing: ``python ex5_server.py --host 127.0.0.1 --port P`` started as a process,
+First in-process (``handle_connection`` in a thread on one end of a TCP connection, the test
+on the other), then the real thing: ``python ex5_server.py --host 127.0.0.1 --port P`` started as a process,
 with ``requests`` and raw sockets.  The malformed requests are a subset of the chapter's list
 in code/04_wsgi_server_from_scratch/malformed.py -- run that script against your server to
 see all of them.
@@ -38,9 +38,11 @@ SLOW = [c for c in malformed.CASES if c.slow]
 
 
 def exchange(exercise, data: bytes, timeout: float = 3.0) -> bytes:
-    """Run handle_connection on one end of a socket pair; send ``data``; return the answer
-    (everything up to the server closing its end)."""
-    ours, theirs = socket.socketpair()
+    """Run handle_connection on the server end of a TCP connection; send ``data``; return the
+    answer (everything up to the server closing its end)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:   # a real TCP connection
+        ours = socket.create_connection(listener.getsockname())
+        theirs, _ = listener.accept()
     errors = []
 
     def run():

@@ -29,6 +29,9 @@ Rules (the chapter's server.py keeps all of them; read it after you try):
   chunk sizes, obs-fold (a field line starting with a space), a space before the colon,
   a field line without a colon, control characters, a missing Host in HTTP/1.1, a request
   line that is not ``METHOD SP target SP HTTP/1.x``.
+* After an error answer, ``shutdown(SHUT_WR)`` and read what the client still sends before
+  closing (a "lingering close"): closing a socket with unread bytes makes the kernel reset
+  the connection, and the client may lose your 400 before it reads it.
 * A client that has not sent a complete head within ``timeout`` seconds gets ``408`` and
   the connection is closed; an idle kept-alive connection is simply closed.
 * One bad client never stops the server: the next request still gets its 200.
