@@ -1,0 +1,233 @@
+"""Chapter 09: our ASGI server (code/09_asgi_server_from_scratch/asgi_server.py) is correct.
+
+* the chapter 08 app suite passes unchanged on our server (both parsers) and on uvicorn;
+* malformed requests get a 4xx/5xx and the server keeps serving;
+* send() ordering is enforced, http.disconnect arrives, backpressure holds, pipelined
+  requests are answered in order, SIGTERM lets a slow request finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import signal
+import socket
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from course import asgi, servers
+from course.testing import raw_http
+
+CODE = Path(__file__).resolve().parent.parent / "code" / "09_asgi_server_from_scratch"
+SERVER = CODE / "asgi_server.py"
+PARSERS = ["h11", "hand"]
+
+
+def _load(name: str):
+    sys.path.insert(0, str(CODE))
+    spec = importlib.util.spec_from_file_location(f"ch09_{name}", CODE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def ours(parser: str, app: str = "apps:demo", *extra: str, **kwargs) -> servers.Server:
+    return servers.script(SERVER, args=[app, "--parser", parser, *extra], cwd=CODE, **kwargs)
+
+
+def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=timeout) as resp:
+        return resp.status, resp.read()
+
+
+# -- the chapter 08 app suite, unchanged, on three servers ------------------------------------
+@pytest.mark.parametrize("server", ["ours-h11", "ours-hand", "uvicorn"])
+def test_ch09_app_suite_passes_on_ours_and_on_uvicorn(server):
+    if server == "uvicorn":
+        start = servers.uvicorn(asgi.APP_SUITE, app_dir=asgi.APP_SUITE_DIR)
+    else:
+        start = ours(server.split("-")[1], asgi.APP_SUITE, "--app-dir", str(asgi.APP_SUITE_DIR))
+    with start as srv:
+        problems = asgi.check_server(srv.url, lifespan=True)
+    assert not problems, f"{server} fails the chapter 08 app suite:\n" + "\n".join(problems)
+
+
+# -- malformed requests: an error status, that connection closed, the server still serves ------
+MALFORMED = {
+    "garbage request line": (b"GARBAGE\r\n\r\n", {400}),
+    "no Host in HTTP/1.1": (b"GET / HTTP/1.1\r\n\r\n", {400}),
+    "space before colon": (b"GET / HTTP/1.1\r\nHost : x\r\n\r\n", {400}),
+    "negative Content-Length": (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+                                {400}),
+    "two different Content-Lengths": (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                                      b"Content-Length: 4\r\n\r\nabcd", {400}),
+    "bad chunk size": (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       b"zz\r\nabc\r\n0\r\n\r\n", {400}),
+    "NUL in a header value": (b"GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n", {400}),
+    "header block too large": (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000
+                               + b"\r\n\r\n", {400, 431}),
+    "HTTP/2.0 on an HTTP/1 port": (b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", {400, 505}),
+}
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_malformed_requests_are_rejected_and_the_server_keeps_serving(parser):
+    with ours(parser) as srv:
+        for name, (raw, statuses) in MALFORMED.items():
+            reply = raw_http(srv.port, raw, timeout=3)
+            status_line = reply.split(b"\r\n", 1)[0]
+            assert status_line[:9] == b"HTTP/1.1 " and int(status_line[9:12]) in statuses, (
+                f"{name}: expected a status in {sorted(statuses)}, got {status_line!r}")
+        assert get(srv.url + "/") == (200, b"Hello, world!\n"), "the server stopped serving"
+
+
+def test_ch09_hand_parser_rejects_smuggling_shapes():
+    """Framing the hand parser refuses (h11 accepts some of these; ours is stricter)."""
+    hp = _load("hand_parser")
+    bad = [
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\nabc\r\n0\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n",
+        b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        b"GET /a b HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  folded\r\n\r\n",   # obs-fold (h11 unfolds it)
+        b"GET / HTTP/1.1\nHost: x\n\n\r\n\r\n",
+    ]
+    for raw in bad:
+        parser = hp.RequestParser()
+        parser.feed(raw)
+        with pytest.raises(hp.ParseError):
+            for _ in range(10):
+                if parser.next_event() in (hp.END, hp.NEED_DATA):
+                    break
+            raise AssertionError(f"accepted {raw!r}")
+
+
+# -- send() ordering, errors, disconnect ------------------------------------------------------
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_send_order_is_enforced_and_errors_become_500(parser):
+    with ours(parser) as srv:
+        reply = raw_http(srv.port, b"GET /bad/body-first HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
+        assert reply.startswith(b"HTTP/1.1 500"), f"body before start: expected 500, got {reply[:40]!r}"
+        reply = raw_http(srv.port, b"GET /bad/raise HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
+        assert reply.startswith(b"HTTP/1.1 500"), f"app raised: expected 500, got {reply[:40]!r}"
+        assert get(srv.url + "/bad/after-final") == (200, b"complete\n")
+        deadline = time.monotonic() + 3
+        while "send after final body raised" not in srv.output() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        out = srv.output()
+    assert "send after final body raised" in out, f"a send after the final body must raise:\n{out}"
+    assert "expected 'http.response.start' first" in out, out
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_http_disconnect_reaches_the_app_when_the_client_leaves(parser):
+    with ours(parser) as srv:
+        with socket.create_connection(("127.0.0.1", srv.port)) as sock:
+            sock.sendall(b"GET /wait-disconnect HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(0.2)
+        deadline = time.monotonic() + 3
+        while "disconnect seen" not in srv.output() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "disconnect seen" in srv.output(), "the app never received http.disconnect"
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_pipelined_requests_are_answered_in_order_on_one_connection(parser):
+    with ours(parser) as srv:
+        reply = raw_http(srv.port, b"GET /slow?s=0.2 HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                         b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=5)
+    assert reply.count(b"HTTP/1.1 200") == 3, reply
+    first, second, third = (reply.index(b"slow but done"), reply.index(b"\r\n\r\nhello"),
+                            reply.index(b"Hello, world!"))
+    assert first < second < third, f"responses out of order: {reply!r}"
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_limits_413_and_idle_keep_alive_timeout(parser):
+    with ours(parser, "apps:demo", "--keep-alive-timeout", "0.3") as srv:
+        reply = raw_http(srv.port, b"POST /echo HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: 999999999\r\n\r\n", timeout=3)
+        assert reply.startswith(b"HTTP/1.1 413"), reply[:60]
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=3) as sock:
+            started = time.monotonic()
+            assert sock.recv(100) == b"", "an idle connection should be closed by the server"
+            assert time.monotonic() - started < 2.5
+
+
+# -- backpressure: send() waits while the client does not read ---------------------------------
+def test_ch09_backpressure_send_waits_for_a_slow_reader():
+    server_mod = _load("asgi_server")
+    total = 64 * 1024 * 1024
+    sent = [0]
+
+    async def big(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", str(total).encode())]})
+        block = b"x" * (256 * 1024)
+        while sent[0] < total:
+            sent[0] += len(block)
+            await send({"type": "http.response.body", "body": block,
+                        "more_body": sent[0] < total})
+
+    async def scenario():
+        ports: list[int] = []
+        config = server_mod.Config(big, port=0, lifespan="off")
+        task = asyncio.create_task(server_mod.serve(config, ready=ports.append))
+        while not ports:
+            await asyncio.sleep(0.01)
+        reader, writer = await asyncio.open_connection("127.0.0.1", ports[0], limit=2**16)
+        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        await asyncio.sleep(0.5)               # read nothing: the buffers fill up
+        stalled_at = sent[0]
+        received = 0
+        while received < total:                # now read everything
+            chunk = await reader.read(1 << 20)
+            assert chunk, "connection closed early"
+            received += len(chunk)
+        writer.close()
+        task.cancel()
+        return stalled_at, received
+
+    stalled_at, received = asyncio.run(scenario())
+    assert stalled_at < total // 2, (
+        f"the app had sent {stalled_at} of {total} bytes while the client read nothing: "
+        "send() should wait (drain) when the transport's buffer is full")
+    assert received > total  # head + body
+
+
+# -- graceful shutdown ------------------------------------------------------------------------
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_sigterm_lets_the_request_in_flight_finish(parser):
+    with ours(parser) as srv:
+        result: dict = {}
+
+        def slow() -> None:
+            try:
+                result["reply"] = get(srv.url + "/slow?s=1.0")
+            except Exception as exc:  # noqa: BLE001
+                result["error"] = exc
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.3)
+        srv.send_signal(signal.SIGTERM)
+        thread.join(5)
+        srv.proc.wait(5)
+        out = srv.output()
+    assert result.get("reply") == (200, b"slow but done\n"), (
+        f"the request in flight should complete after SIGTERM, got {result}\n{out}")
+    assert srv.proc.returncode == 0, out
+    assert "lifespan shutdown" in out, f"lifespan shutdown should run on SIGTERM:\n{out}"
