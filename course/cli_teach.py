@@ -6,6 +6,9 @@
     schedule [--write | --check]    a workshop schedule from each chapter's minutes
     gradebook A.json B.json … [--csv FILE]   merge learners' reports into one gradebook
     handout [-o FILE]               the exercises-only handout as HTML
+    generate [--check]              all of the generated files at once (README table, nav,
+                                    classroom.yml, schedule): for maintainers, once the
+                                    chapters are in
 """
 
 from __future__ import annotations
@@ -209,4 +212,40 @@ def cmd_handout(args: argparse.Namespace) -> int:
     out.write_text(handout.handout_html(t, args.chapters or None))
     count = sum(1 for e in t.exercises if not args.chapters or e.chapter in args.chapters)
     print(f"{count} exercise(s) written to {_rel(out)}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- generate
+@command("generate", _check_arg)
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Regenerate everything made from course.toml: README table, nav, classroom.yml, schedule."""
+    from course import classroom, nav
+    from course.readme import chapter_table, update_readme
+    t = toc.load()
+    readme = toc.ROOT / "README.md"
+    if args.check:
+        stale = [_rel(p) for p in nav.sync(check=True, t=t)]
+        if readme.exists() and chapter_table(t) not in readme.read_text():
+            stale.append("README.md")
+        if not classroom.WORKFLOW.exists() or \
+                classroom.WORKFLOW.read_text() != classroom.workflow_yaml(t):
+            stale.append(_rel(classroom.WORKFLOW))
+        if classroom.instructors_schedule_block() != classroom.schedule_markdown(t):
+            stale.append(_rel(classroom.INSTRUCTORS))
+        for name in stale:
+            print(f"  ✗ {name} is out of date")
+        print("Fix: python -m course generate" if stale
+              else "Everything is in step with course.toml.")
+        return 1 if stale else 0
+    changed = [_rel(p) for p in nav.sync(t=t)]
+    if readme.exists() and update_readme(t):
+        changed.append("README.md")
+    if classroom.write_workflow(t):
+        changed.append(_rel(classroom.WORKFLOW))
+    if classroom.update_instructors(t):
+        changed.append(_rel(classroom.INSTRUCTORS))
+    for name in changed:
+        print(f"  updated {name}")
+    print(f"{len(changed)} file(s) updated." if changed
+          else "Everything is in step with course.toml.")
     return 0
