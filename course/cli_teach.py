@@ -1,7 +1,8 @@
 """The reading and teaching commands of ``python -m course`` (registered on import).
 
     nav [--check] [NOTEBOOK …]      notebook navigation cells and notebooks/00_index.ipynb
-    book [--out DIR] [--serve [--no-build]]  the HTML book in site/, built from the committed notebooks
+    book [--out DIR] [--serve [--no-build]]
+                                    the HTML book in site/, from the committed notebooks
     classroom [--check]             .github/workflows/classroom.yml for GitHub Classroom
     schedule [--write | --check]    a workshop schedule from each chapter's minutes
     gradebook A.json B.json … [--csv FILE]   merge learners' reports into one gradebook
