@@ -341,11 +341,11 @@ def run_app(app, environ: dict, response: Response) -> None:
             for chunk in result:
                 response.write(chunk)
         response.finish()
-    except (ConnectionError, TimeoutError):
-        response.keep_alive = False             # the client went away or stopped reading
-    except Exception:
-        traceback.print_exc(file=sys.stderr)
+    except Exception as exc:
         response.keep_alive = False
+        if response.head_sent and isinstance(exc, (ConnectionError, TimeoutError)):
+            return                              # the client went away or stopped reading
+        traceback.print_exc(file=sys.stderr)
         if not response.head_sent:
             response.sock.sendall(error_bytes(500, "the application raised an exception"))
     finally:
