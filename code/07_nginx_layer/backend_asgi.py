@@ -12,6 +12,11 @@ one answered), ``pid``, ``method``, ``path``, ``query``, ``http_version``, ``cli
 arrived on the wire, lower-case names) and ``body_bytes`` (the size of the request body).
 
 * ``/slow?seconds=2`` waits before answering (an ``asyncio.sleep``: other requests go on);
+* ``/ping`` answers ``200`` with an empty body (the ``X-Backend`` header still names the
+  backend): status line and headers leave in *one* write.  A JSON answer leaves in two (the
+  headers, then the body), and a backend killed between the two leaves the client a cut-off
+  response that no proxy can retry -- the failover experiments use ``/ping`` so that every
+  kill lands either before an answer (nginx retries it) or after it (nothing lost);
 * ``--delay 0.05`` makes *every* answer of this backend that much slower (a "slow" replica);
 * ``--forwarded-allow-ips`` says whose X-Forwarded-For / X-Forwarded-Proto uvicorn believes
   (default ``127.0.0.1``: only a proxy on this machine). Try the curl above with
@@ -80,6 +85,11 @@ async def app(scope: dict, receive, send) -> None:
         await asyncio.sleep(min(seconds, 30))
     if DELAY:
         await asyncio.sleep(DELAY)
+    if scope["path"] == "/ping":            # headers only: the whole answer is one write
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", b"0"), (b"x-backend", NAME.encode())]})
+        await send({"type": "http.response.body", "body": b""})
+        return
     payload = json.dumps(describe(scope, body_bytes), indent=1).encode() + b"\n"
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json"),

@@ -4,9 +4,10 @@
     python code/07_nginx_layer/failover_demo.py --duration 2 --concurrency 4
 
 Three uvicorn backends (b1, b2, b3) sit behind one nginx upstream.  Load runs against nginx
-(course.load: bounded, ``--concurrency`` connections for ``--duration`` seconds) and a third
-of the way in, b1 is killed with SIGKILL: its port refuses connections from then on, and the
-requests it was answering are cut off.  It is done three times, with three nginx configs:
+(course.load: bounded, ``--concurrency`` connections for ``--duration`` seconds; it asks for
+``/ping``, an answer that leaves the backend in one write) and a third of the way in, b1 is
+killed with SIGKILL: its port refuses connections from then on, and the requests it was
+working on are cut off.  It is done three times, with three nginx configs:
 
 * ``proxy_next_upstream off`` and ``max_fails=0`` -- nginx passes every failure on to the
   client (502) and never stops sending b1 its share;
@@ -84,7 +85,7 @@ def one_run(next_upstream: str, health: str, duration: float, concurrency: int) 
             killer = threading.Timer(duration / 3, backends[0].proc.send_signal,
                                      args=(signal.SIGKILL,))
             killer.start()
-            result = load.run(web.url + "/", concurrency=concurrency, duration=duration,
+            result = load.run(web.url + "/ping", concurrency=concurrency, duration=duration,
                               timeout=5)
             killer.join()
             log = (web.prefix / "logs" / "upstreams.log").read_text()
