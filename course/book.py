@@ -165,7 +165,9 @@ def _index_body(t: toc.Toc, built: set[str]) -> str:
     return f"""<h1>{html.escape(COURSE_TITLE)}</h1>
 <p>From the browser through nginx and an application server to your WSGI or ASGI app, one layer
 at a time, with real servers. Each chapter is a notebook; read it here, or run it yourself with
-<code>python -m course lab</code>.</p>
+<code>python -m course lab</code>. Teaching it? Read the
+<a href="https://github.com/{nav.repository()}/blob/{nav.BRANCH}/chapters/INSTRUCTORS.md">instructor
+guide</a>.</p>
 <h2 id="chapters">Chapters</h2>
 <table class="chapters"><thead><tr><th>#</th><th>chapter</th><th>what you do</th>
 <th>exercises</th><th>minutes</th></tr></thead>
