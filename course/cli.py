@@ -335,7 +335,7 @@ def cmd_readme(args: argparse.Namespace) -> int:
     """Regenerate README.md's chapter table from course.toml (for authors)."""
     from course.readme import update_readme
     changed = update_readme()
-    print("README.md chapter table " + ("updated." if changed else "already up to date."))
+    print("README.md generated parts " + ("updated." if changed else "already up to date."))
     return 0
 
 

@@ -221,12 +221,12 @@ def cmd_handout(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     """Regenerate everything made from course.toml: README table, nav, classroom.yml, schedule."""
     from course import classroom, nav
-    from course.readme import chapter_table, update_readme
+    from course.readme import update_readme
     t = toc.load()
     readme = toc.ROOT / "README.md"
     if args.check:
         stale = [_rel(p) for p in nav.sync(check=True, t=t)]
-        if readme.exists() and chapter_table(t) not in readme.read_text():
+        if readme.exists() and update_readme(t, check=True):
             stale.append("README.md")
         if not classroom.WORKFLOW.exists() or \
                 classroom.WORKFLOW.read_text() != classroom.workflow_yaml(t):

@@ -31,8 +31,10 @@ def test_exercise_ids_match_files_and_chapters():
         assert set(ex.requires) <= {"nginx", "posix"}, ex.requires
 
 
-def test_readme_chapter_table_matches_course_toml():
-    from course.readme import chapter_table
+def test_readme_chapter_table_and_links_match_course_toml():
+    from course.readme import BLOCKS, update_readme
     readme = (toc.ROOT / "README.md").read_text()
-    assert chapter_table(TOC) in readme, (
-        "README.md's chapter table is out of date: run `python -m course readme` and commit")
+    for name in BLOCKS:
+        assert f"<!-- {name}:start -->" in readme, f"README.md lost its {name} markers"
+    assert not update_readme(TOC, check=True), (
+        "README.md's generated parts are out of date: run `python -m course readme` and commit")
