@@ -134,7 +134,8 @@ def test_ch04_keep_alive_pipelining_chunked_upload_and_expect():
         assert out.count(b"HTTP/1.1") == 1
 
         chunked = (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                   b"Connection: close\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n")
+                   b"Connection: close\r\n\r\n"
+                   b"5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-T: 1\r\n\r\n")
         body = _raw(port, chunked).split(b"\r\n\r\n", 1)[1]
         assert json.loads(body)["body"] == "hello world"
 

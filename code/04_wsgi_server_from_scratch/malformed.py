@@ -75,7 +75,8 @@ CASES: list[Case] = [
     # -- chunked bodies (RFC 9112 §7.1)
     case("chunk size not hex", req("Transfer-Encoding: chunked", body=b"zz\r\nabc\r\n0\r\n\r\n")),
     case("negative chunk size", req("Transfer-Encoding: chunked", body=b"-3\r\nabc\r\n0\r\n\r\n")),
-    case("chunk size 0x prefix", req("Transfer-Encoding: chunked", body=b"0x3\r\nabc\r\n0\r\n\r\n")),
+    case("chunk size 0x prefix", req("Transfer-Encoding: chunked",
+                                     body=b"0x3\r\nabc\r\n0\r\n\r\n")),
     case("chunk size overflow", req("Transfer-Encoding: chunked",
                                     body=b"1" * 40 + b"\r\nabc\r\n0\r\n\r\n"), 400, 413),
     case("chunk size with leading space", req("Transfer-Encoding: chunked",

@@ -5,8 +5,8 @@ Run it:    python code/04_wsgi_server_from_scratch/server.py            (serves 
 Try:       curl -i http://127.0.0.1:8000/
            curl -i http://127.0.0.1:8000/hello?name=you -d 'some body'
            curl -v http://127.0.0.1:8000/ http://127.0.0.1:8000/   (one connection, kept alive)
-           printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n' \\
-               | nc 127.0.0.1 8000                                  (400: a smuggling attempt)
+           printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n'\\
+'Transfer-Encoding: chunked\\r\\n\\r\\n' | nc 127.0.0.1 8000    (400: a smuggling attempt)
 
 What it is not: a production server -- no TLS, no HTTP/2, no worker processes, no reload.  It
 is the chapter-04 teaching server; deploy with gunicorn (chapter 06).

@@ -56,7 +56,8 @@ def test_exc_info_before_the_head_replaces_the_status(exercise):
         w.start_response("500 Internal Server Error", [("Content-Type", "text/plain")],
                          sys.exc_info())
     w.write(b"oops")
-    assert sent == [b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\noops"], (
+    expected = b"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n\r\noops"
+    assert sent == [expected], (
         f"with exc_info and no head sent yet, the new status and headers win; got {sent}")
 
 

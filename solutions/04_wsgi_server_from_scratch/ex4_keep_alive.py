@@ -8,7 +8,8 @@ def connection_tokens(headers: list[tuple[str, str]]) -> set[str]:
     return {token.strip().lower() for value in values for token in value.split(",")} - {""}
 
 
-def keep_alive(version: str, headers: list[tuple[str, str]], framing: str = "content-length") -> bool:
+def keep_alive(version: str, headers: list[tuple[str, str]],
+               framing: str = "content-length") -> bool:
     if framing == "close":
         return False
     tokens = connection_tokens(headers)
