@@ -2,9 +2,9 @@
 
 First in-process (``handle_connection`` in a thread on one end of a TCP connection, the test
 on the other), then the real thing: ``python ex5_server.py --host 127.0.0.1 --port P``
-started as a process, with ``requests`` and raw sockets.  The malformed requests are a subset of the chapter's list
-in code/04_wsgi_server_from_scratch/malformed.py -- run that script against your server to
-see all of them.
+started as a process, with ``requests`` and raw sockets.  The malformed requests are a subset
+of the chapter's list in code/04_wsgi_server_from_scratch/malformed.py -- run that script
+against your server to see all of them.
 """
 
 import importlib.util
