@@ -61,7 +61,7 @@ def test_live_reaches_asgi_with_the_path_unchanged(web):
     assert seen["path"] == "/live/feed", f"the app should see '/live/feed', it saw {seen['path']!r}"
     assert seen["http_version"] == "1.1", (
         f"nginx spoke HTTP/{seen['http_version']} to uvicorn; set proxy_http_version 1.1 "
-        "(older nginx defaults to 1.0, which has no keep-alive and no chunked bodies)")
+        "(nginx before 1.30 defaults to 1.0, which has no keep-alive and no chunked bodies)")
 
 
 @pytest.mark.parametrize("path", ["/shop/who", "/live/who"])
