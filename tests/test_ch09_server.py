@@ -185,7 +185,8 @@ def test_ch09_backpressure_send_waits_for_a_slow_reader():
     async def scenario():
         ports: list[int] = []
         config = server_mod.Config(big, port=0, lifespan="off")
-        task = asyncio.create_task(server_mod.serve(config, ready=ports.append))
+        task = asyncio.create_task(server_mod.serve(config, ready=ports.append,
+                                                    handle_signals=False))
         while not ports:
             await asyncio.sleep(0.01)
         reader, writer = await asyncio.open_connection("127.0.0.1", ports[0], limit=2**16)

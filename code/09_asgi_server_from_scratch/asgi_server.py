@@ -1,4 +1,4 @@
-"""An ASGI server from scratch: asyncio + an HTTP/1.1 parser (h11, or our own), ~500 lines.
+"""An ASGI server from scratch: asyncio + an HTTP/1.1 parser (h11, or our own).
 
 Run it (the app is ``module:attribute``; the default is the demo app in apps.py):
 
@@ -11,7 +11,7 @@ It prints ``Listening on http://127.0.0.1:8000`` when it is ready.  Then try:
     curl -i http://127.0.0.1:8000/stream                # a streamed (chunked) response
     curl -i -d 'some body' http://127.0.0.1:8000/echo   # the request body echoed back
     curl -i http://127.0.0.1:8000/ http://127.0.0.1:8000/scope   # keep-alive: one connection
-    printf 'GARBAGE\\r\\n\\r\\n' | nc 127.0.0.1 8000        # 400, and the server keeps serving
+    curl -i http://127.0.0.1:8000/ -H 'Bad Header : x'   # 400, and the server keeps serving
 
 Stop it with Ctrl-C or SIGTERM: it stops listening, lets requests in flight finish, closes
 idle connections, runs the app's lifespan shutdown, and exits.
@@ -149,7 +149,7 @@ class H11Wire:
             if version not in ("1.0", "1.1"):   # h11 parses any HTTP/x.y
                 raise ParseError("only HTTP/1.0 and HTTP/1.1 are spoken here", 505)
             keep_alive = version == "1.1" and not any(
-                name == b"connection" and b"close" in value.lower()
+                name == b"connection" and b"close" in [t.strip() for t in value.lower().split(b",")]
                 for name, value in event.headers)
             self.head_request = event.method == b"HEAD"
             return Head(event.method, event.target, version, list(event.headers), keep_alive)
@@ -576,7 +576,13 @@ class ServerState:
         self.shutting_down = False
 
 
-async def serve(config: Config, *, ready=None) -> None:
+async def serve(config: Config, *, ready=None, stop: asyncio.Event | None = None,
+                handle_signals: bool = True) -> None:
+    """Serve until SIGINT/SIGTERM (or until ``stop`` is set), then shut down gracefully.
+
+    ``ready(port)`` is called once the socket listens.  Pass ``handle_signals=False`` when
+    the event loop is not yours (a notebook kernel, a test): then set ``stop`` or cancel.
+    """
     loop = asyncio.get_running_loop()
     server_state = ServerState(config, loop)
     lifespan = Lifespan(config.app, server_state.state)
@@ -589,8 +595,8 @@ async def serve(config: Config, *, ready=None) -> None:
     if ready is not None:
         ready(port)
 
-    stop = asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    stop = stop or asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM) if handle_signals else ():
         try:
             loop.add_signal_handler(signum, stop.set)
         except (NotImplementedError, RuntimeError):  # Windows, or not the main thread

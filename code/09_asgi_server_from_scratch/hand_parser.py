@@ -184,8 +184,7 @@ class RequestParser:
             elif name == b"host":
                 hosts += 1
             elif name == b"connection":
-                tokens = value.lower()
-                if b"close" in tokens:
+                if b"close" in [t.strip() for t in value.lower().split(b",")]:
                     keep_alive = False
         if version == "1.1" and hosts != 1:
             raise ParseError("HTTP/1.1 needs exactly one Host header (RFC 9112 §3.2)")
@@ -296,7 +295,8 @@ class ResponseWriter:
             lname = name.lower()
             if lname == b"content-length":
                 content_length = int(value)
-            elif lname == b"connection" and b"close" in value.lower():
+            elif lname == b"connection" and b"close" in [
+                    t.strip() for t in value.lower().split(b",")]:
                 keep_alive = False
                 app_says_close = True
             elif lname == b"transfer-encoding":
