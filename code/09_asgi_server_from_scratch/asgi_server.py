@@ -82,14 +82,21 @@ class Config:
 
 
 # -- the date header: RFC 9110 §6.6.1, an origin server with a clock sends Date ----------------
-_date_cache = [0, b""]
+_date_cache: list = [0, b"", []]
 
 
 def http_date() -> bytes:
     now = int(time.time())
     if now != _date_cache[0]:
-        _date_cache[0], _date_cache[1] = now, formatdate(now, usegmt=True).encode()
+        date = formatdate(now, usegmt=True).encode()
+        _date_cache[:] = [now, date, [(b"date", date), (b"server", b"course-asgi")]]
     return _date_cache[1]
+
+
+def default_headers() -> list[tuple[bytes, bytes]]:
+    """``date`` and ``server``, rebuilt once a second rather than once a request."""
+    http_date()
+    return _date_cache[2]
 
 
 def error_response(status: int, reason: str) -> bytes:
@@ -184,6 +191,10 @@ class H11Wire:
         except h11.LocalProtocolError as exc:
             raise RuntimeError(f"invalid response end: {exc}") from None
 
+    def buffered(self) -> int:
+        """Bytes received but not parsed yet (pipelined requests)."""
+        return len(self.conn.trailing_data[0])
+
     def reusable(self) -> bool:
         """After a response: can the next request come on this connection?  If so, reset."""
         if self.conn.our_state is h11.DONE and self.conn.their_state is h11.DONE:
@@ -226,6 +237,9 @@ class HandWire:
 
     def response_end(self) -> bytes:
         return self.writer.end()
+
+    def buffered(self) -> int:
+        return len(self.parser.buffer)
 
     def reusable(self) -> bool:
         if self.writer.keep_alive and self.parser.request_done:
@@ -417,12 +431,15 @@ class HttpProtocol(asyncio.Protocol):
                     self.transport.pause_reading()   # flow control: the app reads slowly
             elif event is END:
                 self.cycle.feed_body(b"", False)
+                return      # the next event can only be PAUSED until the response is done
             elif event.__class__ is Head:
                 self.start_cycle(event)
             elif event is NEED_DATA:
                 return
-            else:  # PAUSED: a pipelined request waits for the current response
-                if not self.read_paused:
+            else:  # PAUSED: this request is complete; the next one waits for our response
+                # Stop reading only if pipelined bytes pile up.  Pausing after *every*
+                # request would cost two epoll_ctl system calls per request for nothing.
+                if wire.buffered() > self.config.high_water and not self.read_paused:
                     self.read_paused = True
                     self.transport.pause_reading()
                 return
@@ -503,7 +520,7 @@ class HttpProtocol(asyncio.Protocol):
             self.close()
 
     def extra_headers(self) -> list[tuple[bytes, bytes]]:
-        return [(b"date", http_date()), (b"server", b"course-asgi")]
+        return default_headers()
 
     async def drain(self) -> None:
         if self.write_paused and not self.closed:
