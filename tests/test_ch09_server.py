@@ -165,6 +165,18 @@ def test_ch09_limits_413_and_idle_keep_alive_timeout(parser):
             assert time.monotonic() - started < 2.5
 
 
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_head_gets_the_headers_of_get_and_no_body(parser):
+    with ours(parser) as srv:
+        reply = raw_http(srv.port, b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\n"
+                         b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=5)
+    first, second, third = reply.split(b"HTTP/1.1 200 OK")[1:]
+    assert b"content-length: 14" in first.lower() and first.endswith(b"\r\n\r\n"), first
+    assert b"transfer-encoding: chunked" in second.lower() and second.endswith(b"\r\n\r\n"), second
+    assert third.endswith(b"Hello, world!\n"), third
+
+
 # -- backpressure: send() waits while the client does not read ---------------------------------
 def test_ch09_backpressure_send_waits_for_a_slow_reader():
     server_mod = _load("asgi_server")

@@ -302,15 +302,17 @@ class ResponseWriter:
             elif lname == b"transfer-encoding":
                 chunked_by_app = True
             lines.append(b"%s: %s\r\n" % (name, value))
-        self.no_body = head_request or status in (204, 304) or status < 200
+        bodiless_status = status in (204, 304) or status < 200
+        self.no_body = head_request or bodiless_status
         self.chunked = False
         self.remaining = None
-        if self.no_body:
+        if bodiless_status:
             pass
         elif content_length is not None:
             self.remaining = content_length
         else:
-            self.chunked = True
+            # HEAD gets the headers a GET would get (RFC 9110 §9.3.2), but no body bytes
+            self.chunked = not head_request
             if not chunked_by_app:
                 lines.append(b"transfer-encoding: chunked\r\n")
         if not keep_alive and not app_says_close:
@@ -330,7 +332,9 @@ class ResponseWriter:
         return data
 
     def end(self) -> bytes:
-        if self.chunked and not self.no_body:
+        if self.no_body:
+            return b""
+        if self.chunked:
             return b"0\r\n\r\n"
         if self.remaining:
             raise RuntimeError(f"the response body ended {self.remaining} bytes short of "
