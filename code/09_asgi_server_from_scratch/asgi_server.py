@@ -145,21 +145,25 @@ class H11Wire:
         if cls is h11.Data:
             return bytes(event.data)   # h11 may hand us a bytearray
         if cls is h11.Request:
-            if len(event.headers) > self.max_headers:
+            headers = list(event.headers)   # h11's Headers is a Sequence: iterate it once
+            if len(headers) > self.max_headers:
                 raise ParseError("too many header fields", 431)
             # h11 checks its limit only while a head is incomplete; a whole oversized head
             # that arrives in one read would slip through, so measure it here too.
-            size = len(event.target) + sum(len(n) + len(v) + 4 for n, v in event.headers)
+            size = len(event.target)
+            keep_alive = event.http_version == b"1.1"
+            for name, value in headers:
+                size += len(name) + len(value) + 4
+                if name == b"connection" and b"close" in [
+                        t.strip() for t in value.lower().split(b",")]:
+                    keep_alive = False
             if size > self.max_head:
                 raise ParseError("request head larger than the limit", 431)
             version = event.http_version.decode()
             if version not in ("1.0", "1.1"):   # h11 parses any HTTP/x.y
                 raise ParseError("only HTTP/1.0 and HTTP/1.1 are spoken here", 505)
-            keep_alive = version == "1.1" and not any(
-                name == b"connection" and b"close" in [t.strip() for t in value.lower().split(b",")]
-                for name, value in event.headers)
             self.head_request = event.method == b"HEAD"
-            return Head(event.method, event.target, version, list(event.headers), keep_alive)
+            return Head(event.method, event.target, version, headers, keep_alive)
         if cls is h11.EndOfMessage:
             return END
         if event is h11.NEED_DATA:
