@@ -117,7 +117,8 @@ def test_ch09_hand_parser_rejects_smuggling_shapes():
 def test_ch09_send_order_is_enforced_and_errors_become_500(parser):
     with ours(parser) as srv:
         reply = raw_http(srv.port, b"GET /bad/body-first HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
-        assert reply.startswith(b"HTTP/1.1 500"), f"body before start: expected 500, got {reply[:40]!r}"
+        assert reply.startswith(b"HTTP/1.1 500"), (
+            f"body before start: expected 500, got {reply[:40]!r}")
         reply = raw_http(srv.port, b"GET /bad/raise HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
         assert reply.startswith(b"HTTP/1.1 500"), f"app raised: expected 500, got {reply[:40]!r}"
         assert get(srv.url + "/bad/after-final") == (200, b"complete\n")

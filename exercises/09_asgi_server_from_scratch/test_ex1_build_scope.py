@@ -18,7 +18,8 @@ def test_simple_get(exercise):
                 "path": "/hello", "raw_path": b"/hello", "query_string": b"", "root_path": "",
                 "client": CLIENT, "server": SERVER}
     for key, value in expected.items():
-        assert scope.get(key) == value, f"scope[{key!r}]: expected {value!r}, got {scope.get(key)!r}"
+        assert scope.get(key) == value, (
+            f"scope[{key!r}]: expected {value!r}, got {scope.get(key)!r}")
     assert scope.get("asgi", {}).get("version") == "3.0", (
         f"scope['asgi'] should be {{'version': '3.0', ...}}, got {scope.get('asgi')!r}")
 
@@ -30,7 +31,8 @@ def test_path_is_decoded_raw_path_and_query_are_not(exercise):
     assert scope["path"] == "/café/a b", (
         f"ASGI: path is the percent-decoded UTF-8 str; expected '/café/a b', got {scope['path']!r}")
     assert scope["raw_path"] == b"/caf%C3%A9/a%20b", (
-        f"ASGI: raw_path is the path as sent (bytes, still encoded, no query); got {scope['raw_path']!r}")
+        "ASGI: raw_path is the path as sent (bytes, still encoded, no query); "
+        f"got {scope['raw_path']!r}")
     assert scope["query_string"] == b"x=1&y=two%20words", (
         f"ASGI: query_string is the undecoded bytes after '?'; got {scope['query_string']!r}")
 
@@ -49,10 +51,12 @@ def test_state_is_a_copy_per_request(exercise):
     shared = {"db": "pool"}
     request = parse(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
     first = exercise.build_scope(request, CLIENT, SERVER, shared)
-    assert first["state"] == {"db": "pool"}, f"state should copy the lifespan state, got {first['state']!r}"
+    assert first["state"] == {"db": "pool"}, (
+        f"state should copy the lifespan state, got {first['state']!r}")
     first["state"]["user"] = "ann"
     assert shared == {"db": "pool"}, (
-        "ASGI lifespan: each request gets a *copy* of the state; a request added a key to the shared one")
+        "ASGI lifespan: each request gets a *copy* of the state; "
+        "a request added a key to the shared one")
     http10 = exercise.build_scope(parse(b"GET /x HTTP/1.0\r\n\r\n"), CLIENT, SERVER)
     assert http10["http_version"] == "1.0" and http10["state"] == {}, (
         f"HTTP/1.0 with no state: expected http_version '1.0' and state {{}}, got "

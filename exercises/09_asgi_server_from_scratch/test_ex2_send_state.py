@@ -22,7 +22,8 @@ START = {"type": "http.response.start", "status": 200,
 def test_a_whole_response_walks_start_streaming_done(exercise):
     s = exercise.SendState()
     s.advance(START)
-    assert s.state == "streaming", f"after http.response.start: expected 'streaming', got {s.state!r}"
+    assert s.state == "streaming", (
+        f"after http.response.start: expected 'streaming', got {s.state!r}")
     assert s.status == 200 and s.headers == [(b"content-type", b"text/plain")], (
         f"keep status and headers: got {s.status!r}, {s.headers!r}")
     s.advance({"type": "http.response.body", "body": b"Hello, ", "more_body": True})

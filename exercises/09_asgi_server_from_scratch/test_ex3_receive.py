@@ -26,7 +26,8 @@ def test_no_body_is_one_empty_message(exercise):
         return await receive()
     got = run(scenario())
     assert got == {"type": "http.request", "body": b"", "more_body": False}, (
-        f"a request without a body still gets one http.request (body b'', more_body False); got {got!r}")
+        "a request without a body still gets one http.request (body b'', more_body False); "
+        f"got {got!r}")
 
 
 def test_waits_for_the_disconnect_then_repeats_it(exercise):
@@ -45,7 +46,8 @@ def test_waits_for_the_disconnect_then_repeats_it(exercise):
         return first, again
     first, again = run(scenario())
     assert first == {"type": "http.disconnect"} == again, (
-        f"expected {{'type': 'http.disconnect'}} now and on every later call; got {first!r}, {again!r}")
+        "expected {'type': 'http.disconnect'} now and on every later call; "
+        f"got {first!r}, {again!r}")
 
 
 def test_each_receive_is_independent(exercise):
@@ -56,4 +58,5 @@ def test_each_receive_is_independent(exercise):
         return await a(), await b(), await a()
     got = run(scenario())
     bodies = [m.get("body") for m in got]
-    assert bodies == [b"a1", b"b1", b"a2"], f"two receives must not share their chunks; got {bodies!r}"
+    assert bodies == [b"a1", b"b1", b"a2"], (
+        f"two receives must not share their chunks; got {bodies!r}")

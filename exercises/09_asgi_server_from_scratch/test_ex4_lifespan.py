@@ -37,7 +37,8 @@ def test_startup_then_shutdown(exercise):
         await driver.shutdown()
         return after_startup
     (seen, state, supported) = run(scenario())
-    assert seen == ["lifespan.startup"], f"the app should have received lifespan.startup, got {seen}"
+    assert seen == ["lifespan.startup"], (
+        f"the app should have received lifespan.startup, got {seen}")
     assert state == {"db": "connected"}, (
         f"the app's startup fills scope['state']; driver.state should be that dict, got {state!r}")
     assert supported is True
@@ -56,7 +57,8 @@ def test_startup_failed_raises_with_the_message(exercise):
     except RuntimeError as exc:
         assert "no database" in str(exc), f"the error should carry the app's message, got {exc}"
         return
-    pytest.fail("lifespan.startup.failed: startup() should raise RuntimeError (the server must not serve)")
+    pytest.fail("lifespan.startup.failed: startup() should raise RuntimeError "
+                "(the server must not serve)")
 
 
 @pytest.mark.parametrize("kind", ["raises", "returns"])
