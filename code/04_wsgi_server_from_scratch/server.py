@@ -1,48 +1,22 @@
-"""A small, strict, threaded WSGI server: PEP 3333 over HTTP/1.1, in one readable file.
+"""A small, strict, threaded WSGI server for teaching (not production: no TLS, HTTP/2, reload).
 
-Run it:    python code/04_wsgi_server_from_scratch/server.py            (serves demo_app)
-           python code/04_wsgi_server_from_scratch/server.py --app apps:suite
-Try:       curl -i http://127.0.0.1:8000/
-           curl -i http://127.0.0.1:8000/hello?name=you -d 'some body'
-           curl -v http://127.0.0.1:8000/ http://127.0.0.1:8000/   (one connection, kept alive)
-           printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n'\\
+Run it:  python code/04_wsgi_server_from_scratch/server.py [--app apps:suite]  (default: demo_app)
+Try:     curl -i http://127.0.0.1:8000/hello?name=you -d 'some body'
+         printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n'\\
 'Transfer-Encoding: chunked\\r\\n\\r\\n' | nc 127.0.0.1 8000    (400: a smuggling attempt)
-
-What it is not: a production server -- no TLS, no HTTP/2, no worker processes, no reload.  It
-is the chapter-04 teaching server; deploy with gunicorn (chapter 06).
-
-The rules it keeps (everything that decides what goes on the wire lives in this file):
-
- 1. Reading.  A request head is at most MAX_HEAD bytes, its request line and each field line at
-    most MAX_LINE, at most MAX_HEADERS fields, and it must arrive within --timeout seconds
-    (a slow-loris client gets 408).  Lines end in CRLF; a few empty lines before the request
-    line are skipped (RFC 9112 §2.2).
- 2. Refusing.  Anything ambiguous is refused with a 4xx/5xx and the connection is closed, so
-    no byte of a bad request can be read as the start of the next one (request smuggling):
-    a malformed request line or version (400, 505 for HTTP/2+), obs-fold, a space before the
-    colon, control characters, Content-Length with Transfer-Encoding, several or non-decimal
-    Content-Lengths, a transfer coding other than chunked, bad chunk sizes, no Host in 1.1
-    (400); oversized heads (414, 431) and bodies (413).
- 3. The environ.  The body is read completely (at most MAX_BODY bytes) before the app runs, so
-    wsgi.input is a BytesIO and CONTENT_LENGTH is always right.  PATH_INFO is percent-decoded
-    and latin-1 decoded (PEP 3333 "bytes as str").  Header names with "_" are dropped: they
-    would collide with the "-" spelling in HTTP_* keys.
- 4. start_response.  It only records status and headers; they go out with the first non-empty
-    body chunk (or at the end).  A second call needs exc_info, and re-raises it if the head
-    is already on the wire.  Hop-by-hop headers from the app are an error.
- 5. Framing the response.  The app's Content-Length if it set one; our own if it returned a
-    list (the length is known); else chunked for HTTP/1.1, else close the connection.
+The rules it keeps (PEP 3333 over HTTP/1.1; deploy real apps with gunicorn, chapter 06):
+ 1. Reading.  Within --timeout s (else 408): a request line <= MAX_LINE bytes (414), a head <=
+    MAX_HEAD with <= MAX_HEADERS fields (431), a body <= MAX_BODY (413).  One empty line may lead.
+ 2. Refusing.  CL with TE, a bad or repeated CL, obs-fold, a bad field, chunk or request line, no
+    Host in 1.1: 400; a coding other than chunked: 501; HTTP/2+: 505.  Then close: no smuggling.
+ 3. The environ.  Body read whole (wsgi.input: a BytesIO); PATH_INFO latin-1; "_" names dropped.
+ 4. start_response records (again only with exc_info); the head goes with the first non-empty chunk.
+ 5. Framing.  The app's Content-Length, else ours for a list, else chunked (1.1) or close (1.0).
     HEAD, 1xx, 204 and 304 have no body.  The head and the first chunk go out in one send.
- 6. Keep-alive.  HTTP/1.1 unless "Connection: close"; HTTP/1.0 only with "Connection:
-    keep-alive"; never after an error or a close-delimited body.
- 7. Always.  The iterable's close() is called on every path; an exception before the head
-    went out becomes a 500, after it the connection is dropped (the client sees a short body).
- 8. Concurrency.  A fixed pool of --threads threads, each serving one connection at a time.
-    When every thread is busy and connections are waiting, an idle kept-alive connection (no
-    request for 0.1 s) is closed instead of waited on: idle clients cannot starve the others.
+ 6. Keep-alive.  HTTP/1.1 unless "Connection: close"; 1.0 only with "keep-alive"; not after errors.
+ 7. Always.  close() on every path; an app error is a 500 before the head, else a cut connection.
+ 8. Pool.  A fixed set of --threads threads; while connections wait, idle (0.1 s) ones are closed.
 """
-
-from __future__ import annotations
 
 import argparse
 import importlib
@@ -56,409 +30,250 @@ import sys
 import threading
 import time
 import traceback
-from email.utils import formatdate
-from urllib.parse import unquote, urlsplit
+from http import HTTPStatus
+from urllib.parse import unquote
+from wsgiref.handlers import format_date_time
 
 MAX_LINE, MAX_HEADERS, MAX_HEAD, MAX_BODY = 8190, 100, 65536, 1 << 20
-TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-CTL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")           # HTAB is allowed in field values
-TARGET = re.compile(rb"[\x21-\x7e]+")                     # visible ASCII, no spaces
-VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
-DECIMAL = re.compile(r"[0-9]{1,15}")
-STATUS = re.compile(r"[1-9][0-9][0-9] [^\r\n]*")
+TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"                # a method, a field name
+REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/(\d)\.(\d)" % TOKEN)   # no space in target
+FIELD = re.compile(rb"(%s):([^\x00-\x08\x0a-\x1f\x7f]*)" % TOKEN)    # no control chars but HTAB
 CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-              "trailer", "transfer-encoding", "upgrade"}
-REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large",
-           414: "URI Too Long", 431: "Request Header Fields Too Large",
-           500: "Internal Server Error", 501: "Not Implemented",
-           505: "HTTP Version Not Supported"}
+NO_BODY = {*range(100, 200), 204, 304}          # responses with these statuses have no body
 
 
 class HTTPError(Exception):
-    """A request we refuse: answered with ``status`` and then the connection is closed."""
-
+    """A request we refuse: ``answer`` (a ``status`` response) is sent, the connection closed."""
     def __init__(self, status: int, why: str) -> None:
         super().__init__(why)
-        self.status = status
-
-
-class Reader:
-    """The bytes of one connection: a buffer we parse from, refilled from the socket."""
-
-    def __init__(self, sock: socket.socket) -> None:
-        self.sock, self.buf = sock, b""
-
-    def fill(self, deadline: float) -> None:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        self.sock.settimeout(left)
-        data = self.sock.recv(65536)
-        if not data:
-            raise EOFError
-        self.buf += data
-
-    def head(self, deadline: float) -> bytes:
-        while (end := self.buf.lstrip(b"\r\n").find(b"\r\n\r\n")) < 0:
-            if b"\r\n" not in self.buf[:MAX_LINE + 2] and len(self.buf) > MAX_LINE:
-                raise HTTPError(414, "request line too long")
-            if len(self.buf) > MAX_HEAD:
-                raise HTTPError(431, "request head too large")
-            self.fill(deadline)
-        self.buf = self.buf.lstrip(b"\r\n")     # empty lines before a request are ignored
-        head, self.buf = self.buf[:end], self.buf[end + 4:]
-        return head
-
-    def exactly(self, n: int, deadline: float) -> bytes:
-        while len(self.buf) < n:
-            self.fill(deadline)
-        data, self.buf = self.buf[:n], self.buf[n:]
-        return data
-
-    def line(self, deadline: float) -> bytes:
-        while (end := self.buf.find(b"\r\n")) < 0:
-            if len(self.buf) > MAX_LINE:
-                raise HTTPError(400, "chunk line too long")
-            self.fill(deadline)
-        line, self.buf = self.buf[:end], self.buf[end + 2:]
-        return line
-
-    def chunked(self, deadline: float) -> bytes:
-        body = bytearray()
-        while True:
-            match = CHUNK_SIZE.fullmatch(self.line(deadline))
-            if not match:
-                raise HTTPError(400, "bad chunk size line")
-            size = int(match[1], 16)
-            if len(body) + size > MAX_BODY:
-                raise HTTPError(413, "body too large")
-            if size == 0:
-                break
-            body += self.exactly(size, deadline)
-            if self.exactly(2, deadline) != b"\r\n":
-                raise HTTPError(400, "chunk data not followed by CRLF")
-        for _ in range(MAX_HEADERS):            # trailer fields: read, checked, ignored
-            trailer = self.line(deadline)
-            if not trailer:
-                return bytes(body)
-            if CTL.search(trailer) or not TOKEN.fullmatch(trailer.partition(b":")[0]):
-                raise HTTPError(400, "bad trailer field")
-        raise HTTPError(431, "too many trailer fields")
+        self.status, line = status, f"{status} {HTTPStatus(status).phrase}"
+        self.answer = (f"HTTP/1.1 {line}\r\nContent-Length: {len(line + why) + 3}\r\n"  # + ": \n"
+                       f"Connection: close\r\n\r\n{line}: {why}\n").encode()
 
 
 def parse_head(head: bytes) -> tuple[str, str, str, list[tuple[str, str]]]:
     """Request line and fields -> (method, target, version, [(lower-case name, value)])."""
-    request_line, *lines = head.split(b"\r\n")
+    request_line, *lines = head.lstrip(b"\r\n").split(b"\r\n")
     if len(request_line) > MAX_LINE:
         raise HTTPError(414, "request line too long")
-    parts = request_line.split(b" ")
-    if len(parts) != 3 or not TOKEN.fullmatch(parts[0]) or not TARGET.fullmatch(parts[1]):
+    if not (match := REQUEST_LINE.fullmatch(request_line)):
         raise HTTPError(400, "request line must be METHOD SP target SP HTTP/x.y")
-    version = VERSION.fullmatch(parts[2])
-    if not version:
-        raise HTTPError(400, "bad HTTP version")
-    if version[1] != b"1":
+    if match[3] != b"1":
         raise HTTPError(505, "only HTTP/1.0 and HTTP/1.1 are served here")
     if len(lines) > MAX_HEADERS or any(len(line) > MAX_LINE for line in lines):
         raise HTTPError(431, "too many or too large header fields")
-    fields = []
-    for line in lines:
-        name, colon, value = line.partition(b":")
-        if line[:1] in (b" ", b"\t"):
-            raise HTTPError(400, "obsolete line folding (obs-fold)")
-        if not colon or not TOKEN.fullmatch(name):
-            raise HTTPError(400, "bad header field name")
-        value = value.strip(b" \t")
-        if CTL.search(value):
-            raise HTTPError(400, "control character in a header value")
-        fields.append((name.decode("ascii").lower(), value.decode("latin-1")))
-    return parts[0].decode("ascii"), parts[1].decode("ascii"), parts[2].decode("ascii"), fields
+    if not all(fields := [FIELD.fullmatch(line) for line in lines]):   # obs-fold, "Name :"...
+        raise HTTPError(400, f"bad field line {lines[fields.index(None)][:40]!r}")
+    return (match[1].decode(), match[2].decode(), f"HTTP/1.{match[4].decode()}",
+            [(f[1].decode().lower(), f[2].strip(b" \t").decode("latin-1")) for f in fields])
 
 
 def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
-    """How the request body is delimited: a length in bytes, or None for chunked."""
-    te = [v for n, v in fields if n == "transfer-encoding"]
+    """How the request body is delimited (RFC 9112 §6.3): a length in bytes, None for chunked."""
+    te = ",".join(v for n, v in fields if n == "transfer-encoding").lower()
     cl = [v for n, v in fields if n == "content-length"]
-    hosts = sum(n == "host" for n, _ in fields)
-    if hosts > 1 or (version == "HTTP/1.1" and hosts == 0):
+    if (hosts := sum(n == "host" for n, _ in fields)) > 1 or (version == "HTTP/1.1" and not hosts):
         raise HTTPError(400, "an HTTP/1.1 request needs exactly one Host field")
     if te and cl:
         raise HTTPError(400, "Content-Length together with Transfer-Encoding")
-    if te:
-        codings = [c.strip().lower() for c in ",".join(te).split(",")]
-        if version == "HTTP/1.0" or codings[-1] != "chunked":
-            raise HTTPError(400, "chunked must be the final transfer coding")
-        if len(codings) > 1:
-            raise HTTPError(501, "only the chunked transfer coding is implemented")
-        return None
-    if len(cl) > 1 or (cl and not DECIMAL.fullmatch(cl[0])):
+    if te and (version == "HTTP/1.0" or te.rsplit(",", 1)[-1].strip() != "chunked"):
+        raise HTTPError(400, "chunked must be the final transfer coding")
+    if "," in te:
+        raise HTTPError(501, "only the chunked transfer coding is implemented")
+    if len(cl) > 1 or (cl and not re.fullmatch(r"[0-9]{1,15}", cl[0])):
         raise HTTPError(400, "Content-Length must be one decimal number")
     if cl and int(cl[0]) > MAX_BODY:
         raise HTTPError(413, "body too large")
-    return int(cl[0]) if cl else 0
+    return None if te else (int(cl[0]) if cl else 0)
 
 
 def build_environ(method, target, version, fields, body, server_addr, client_addr) -> dict:
-    if target.startswith(("http://", "https://")):       # absolute-form (RFC 9112 §3.2.2)
-        parts = urlsplit(target)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     path, _, query = target.partition("?")
-    environ = {
-        "REQUEST_METHOD": method, "SCRIPT_NAME": "", "QUERY_STRING": query,
-        "PATH_INFO": "" if path == "*" else unquote(path, encoding="latin-1"),
-        "SERVER_NAME": server_addr[0], "SERVER_PORT": str(server_addr[1]),
-        "SERVER_PROTOCOL": version, "REMOTE_ADDR": client_addr[0],
-        "REMOTE_PORT": str(client_addr[1]), "wsgi.version": (1, 0), "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, "wsgi.multithread": True,
-        "wsgi.multiprocess": False, "wsgi.run_once": False, "wsgi.input_terminated": True,
-    }
+    environ = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "QUERY_STRING": query,
+               "PATH_INFO": "" if path == "*" else unquote(path, encoding="latin-1"),
+               "SERVER_NAME": server_addr[0], "SERVER_PORT": str(server_addr[1]),
+               "SERVER_PROTOCOL": version, "REMOTE_ADDR": client_addr[0], "wsgi.version": (1, 0),
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+               "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False}
     for name, value in fields:
-        if "_" in name:
-            continue
-        key = name.upper().replace("-", "_")
-        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-            key = "HTTP_" + key
-        environ[key] = f"{environ[key]}, {value}" if key in environ else value
-    if body or "CONTENT_LENGTH" in environ or "HTTP_TRANSFER_ENCODING" in environ:
-        environ["CONTENT_LENGTH"] = str(len(body))
+        if "_" not in name:                     # X_User and X-User would both be HTTP_X_USER
+            key = name.upper().replace("-", "_")
+            key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
+            environ[key] = f"{environ[key]}, {value}" if key in environ else value
+    environ["CONTENT_LENGTH"] = str(len(body))  # also for a chunked body, read whole
     return environ
 
 
-_date = [0, ""]                                 # (second, Date header), shared by threads
-
-
-def http_date() -> str:
-    now = int(time.time())
-    if now != _date[0]:
-        _date[:] = [now, formatdate(now, usegmt=True)]
-    return _date[1]
-
-
-def tokens(fields: list[tuple[str, str]], name: str) -> set[str]:
-    """The comma-separated, case-insensitive tokens of every ``name`` field (Connection: a, b)."""
-    return {t.strip().lower() for n, v in fields if n == name for t in v.split(",")}
-
-
-def error_bytes(status: int, why: str) -> bytes:
-    body = f"{status} {REASONS[status]}: {why}\n".encode()
-    return (f"HTTP/1.1 {status} {REASONS[status]}\r\nContent-Type: text/plain\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
-
-
 class Response:
-    """start_response, write() and the framing of one response (rules 4, 5 and 6)."""
-
+    """start_response, write() and the framing of one response (rules 4 to 7)."""
     def __init__(self, sock: socket.socket, method: str, version: str, keep_alive: bool) -> None:
         self.sock, self.method, self.version, self.keep_alive = sock, method, version, keep_alive
-        self.status = self.headers = self.length = None
-        self.head_sent = self.chunked = self.bodyless = False
-        self.sent = 0
+        self.status, self.headers, self.head_sent, self.chunked = None, None, False, False
 
     def start_response(self, status: str, headers: list, exc_info=None):
-        if exc_info:
-            try:
-                if self.head_sent:
-                    raise exc_info[1].with_traceback(exc_info[2])
-            finally:
-                exc_info = None
-        elif self.status is not None:
+        if exc_info and self.head_sent:         # too late to change the status: re-raise
+            raise exc_info[1].with_traceback(exc_info[2])
+        if self.status is not None and not exc_info:
             raise AssertionError("start_response called twice without exc_info (PEP 3333)")
-        if not (type(status) is str and STATUS.fullmatch(status)):
-            raise AssertionError(f"status must be a str like '200 OK', got {status!r}")
-        for name, value in headers:
-            try:                                # tokens and latin-1 text, no CR/LF injection
-                ok = TOKEN.fullmatch(name.encode("latin-1")) and not CTL.search(
-                    value.encode("latin-1"))
-            except (AttributeError, UnicodeEncodeError):
-                ok = False
-            if not ok:
-                raise AssertionError(f"bad header {name!r}: {value!r} (PEP 3333: str, latin-1)")
-            if name.lower() in HOP_BY_HOP:
-                raise AssertionError(f"hop-by-hop header {name!r} is the server's business")
         self.status, self.headers = status, list(headers)
         return self.write
 
     def head(self, known_length: int | None) -> bytes:
-        code = int(self.status[:3])
-        self.bodyless = self.method == "HEAD" or code < 200 or code in (204, 304)
-        lines = [f"HTTP/1.1 {self.status}", f"Date: {http_date()}"]
-        lines += [f"{name}: {value}" for name, value in self.headers]
-        given = [v for n, v in self.headers if n.lower() == "content-length"]
-        if given:
-            self.length = int(given[0])
-        elif known_length is not None and code >= 200 and code not in (204, 304):
-            self.length = known_length
-            lines.append(f"Content-Length: {known_length}")
-        elif self.bodyless:
-            pass
-        elif self.version == "HTTP/1.1":
-            self.chunked = True
-            lines.append("Transfer-Encoding: chunked")
-        else:
-            self.keep_alive = False
+        self.bodyless = self.method == "HEAD" or int(self.status[:3]) in NO_BODY
+        lines = [f"HTTP/1.1 {self.status}", f"Date: {format_date_time(time.time())}",
+                 *(f"{name}: {value}" for name, value in self.headers)]
+        if not self.bodyless and not any(n.lower() == "content-length" for n, _ in self.headers):
+            if known_length is not None:        # rule 5: our length, else chunks, else close
+                lines.append(f"Content-Length: {known_length}")
+            elif self.version == "HTTP/1.1":
+                self.chunked = True
+                lines.append("Transfer-Encoding: chunked")
+            else:                               # HTTP/1.0: closing the connection ends the body
+                self.keep_alive = False
         lines.append("Connection: keep-alive" if self.keep_alive else "Connection: close")
         self.head_sent = True
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
     def write(self, data: bytes, known_length: int | None = None) -> None:
-        if self.status is None:
-            raise AssertionError("write() before start_response() (PEP 3333)")
-        if type(data) is not bytes:
-            raise TypeError(f"body chunks must be bytes, got {type(data).__name__}")
         if not data:
-            return
+            return                              # the head waits for a non-empty chunk
         head = b"" if self.head_sent else self.head(known_length)
-        if self.bodyless:
-            data = b""
-        elif self.chunked:
+        if self.chunked:
             data = b"%X\r\n%b\r\n" % (len(data), data)
-        elif self.length is not None:
-            data = data[:max(0, self.length - self.sent)]
-        self.sent += len(data)
-        self.sock.sendall(head + data)
+        self.sock.sendall(head + (b"" if self.bodyless else data))  # one send, one packet
 
-    def finish(self) -> None:
-        if self.status is None:
-            raise AssertionError("the app returned without calling start_response")
-        if not self.head_sent:
-            self.sock.sendall(self.head(0))
-        elif self.chunked:
-            self.sock.sendall(b"0\r\n\r\n")
-        if self.length is not None and not self.bodyless and self.sent != self.length:
-            self.keep_alive = False             # the client cannot tell where the body ends
-
-
-def run_app(app, environ: dict, response: Response) -> None:
-    result = None
-    try:
-        result = app(environ, response.start_response)
-        if isinstance(result, list):            # the whole body is known: one send, with length
-            body = b"".join(result)
-            if body:
-                response.write(body, known_length=len(body))
-        else:
-            for chunk in result:
-                response.write(chunk)
-        response.finish()
-    except Exception as exc:
-        response.keep_alive = False
-        if response.head_sent and isinstance(exc, (ConnectionError, TimeoutError)):
-            return                              # the client went away or stopped reading
-        traceback.print_exc(file=sys.stderr)
-        if not response.head_sent:
-            response.sock.sendall(error_bytes(500, "the application raised an exception"))
-    finally:
-        if hasattr(result, "close"):
-            result.close()
+    def run(self, app, environ: dict) -> None:
+        result = None                           # the app's iterable: close() it on every path
+        try:
+            result = app(environ, self.start_response)
+            if isinstance(result, list):        # the whole body is known: one send, with length
+                self.write(body := b"".join(result), known_length=len(body))
+            else:
+                for chunk in result:
+                    self.write(chunk)
+            if not self.head_sent:              # an empty body: the head alone
+                self.sock.sendall(self.head(0))
+            elif self.chunked:
+                self.sock.sendall(b"0\r\n\r\n")   # the last chunk
+        except Exception as exc:
+            if self.head_sent:
+                raise                           # too late for a 500: the connection is dropped
+            traceback.print_exc()
+            raise HTTPError(500, "the application raised an exception") from exc
+        finally:
+            if hasattr(result, "close"):
+                result.close()
 
 
-def serve_connection(sock: socket.socket, client, app, pool: Pool | None, timeout: float):
-    reader, server_addr = Reader(sock), sock.getsockname()
-    try:
-        while True:
-            deadline = time.monotonic() + timeout
-            while not reader.buf and not select.select([sock], [], [], 0.1)[0]:
-                if (pool and pool.starved()) or time.monotonic() > deadline:
-                    return                      # idle: timed out, or rule 8 (others wait)
+class Connection:
+    """One client: requests read from a buffer refilled from the socket.  A deadline per request,
+    not per recv, so a client that sends a byte a second cannot hold a thread (slow loris)."""
+    def __init__(self, sock: socket.socket, client: tuple, timeout: float) -> None:
+        self.sock, self.client, self.timeout, self.buf = sock, client, timeout, b""
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def fill(self) -> None:
+        self.sock.settimeout(max(self.deadline - time.monotonic(), 0.001))
+        try:
+            data = self.sock.recv(65536)
+        except TimeoutError:
+            raise HTTPError(408, "request too slow") from None
+        if not data:
+            raise EOFError
+        self.buf += data
+
+    def exactly(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            self.fill()
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def until(self, sep: bytes, limit: int, status: int) -> bytes:
+        while (end := self.buf.find(sep)) < 0:  # at most ``limit`` bytes before ``sep``
+            if len(self.buf) > limit:
+                raise HTTPError(status, f"more than {limit} bytes without {sep!r}")
+            self.fill()
+        return self.exactly(end + len(sep))[:end]
+
+    def chunked(self) -> bytes:
+        body = bytearray()                      # RFC 9112 §7.1: size line, data, CRLF, ..., 0
+        while match := CHUNK_SIZE.fullmatch(self.until(b"\r\n", MAX_LINE, 400)):
+            if (size := int(match[1], 16)) == 0:
+                while self.until(b"\r\n", MAX_LINE, 431):
+                    pass                        # trailer fields, up to an empty line: ignored
+                return bytes(body)
+            if len(body) + size > MAX_BODY:
+                raise HTTPError(413, "body too large")
+            body += self.exactly(size)
+            if self.exactly(2) != b"\r\n":
+                raise HTTPError(400, "chunk data not followed by CRLF")
+        raise HTTPError(400, "bad chunk size line")
+
+    def serve(self, app, waiting: queue.Queue) -> None:
+        with self.sock:
             try:
-                method, target, version, fields = parse_head(reader.head(deadline))
-                length = body_framing(version, fields)
-                connection = tokens(fields, "connection")
-                if version == "HTTP/1.1" and "100-continue" in tokens(fields, "expect"):
-                    sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-                body = reader.chunked(deadline) if length is None else \
-                    reader.exactly(length, deadline)
-            except HTTPError as exc:
-                return refuse(sock, error_bytes(exc.status, str(exc)))
-            except TimeoutError:
-                return refuse(sock, error_bytes(408, "request too slow")) if reader.buf else None
-            keep_alive = ("close" not in connection if version == "HTTP/1.1"
-                          else "keep-alive" in connection)
-            environ = build_environ(method, target, version, fields, body, server_addr, client)
-            response = Response(sock, method, version, keep_alive)
-            sock.settimeout(timeout)
-            run_app(app, environ, response)
-            if not response.keep_alive:
-                return
-    except (OSError, EOFError):
-        pass                                    # the client went away
-    finally:
-        sock.close()
+                while self.serve_one(app, waiting):     # requests while keep-alive allows
+                    pass
+            except (OSError, EOFError):
+                pass                            # the client went away
+            except Exception:                   # a bug, or the app failed after the head:
+                traceback.print_exc()           # log it, drop the connection, keep the thread
 
-
-def refuse(sock: socket.socket, answer: bytes) -> None:
-    """Send the error, then read (briefly) what the client still sends: a lingering close,
-    so closing with unread bytes does not reset the connection and destroy the answer."""
-    sock.settimeout(1.0)
-    sock.sendall(answer)
-    sock.shutdown(socket.SHUT_WR)
-    for _ in range(16):
-        if not sock.recv(65536):
-            break
-
-
-class Pool:
-    """A fixed set of worker threads serving the connections put in ``waiting`` (rule 8)."""
-
-    def __init__(self, size: int, handle) -> None:
-        self.size, self.busy, self.lock, self.waiting = size, 0, threading.Lock(), queue.Queue()
-        for _ in range(size):
-            threading.Thread(target=self.work, args=(handle,), daemon=True).start()
-
-    def work(self, handle) -> None:
-        while True:
-            sock, client = self.waiting.get()
-            with self.lock:
-                self.busy += 1
-            try:
-                handle(sock, client)
-            except Exception:                   # a bug must not cost us a thread
-                traceback.print_exc(file=sys.stderr)
-            finally:
-                with self.lock:
-                    self.busy -= 1
-
-    def starved(self) -> bool:
-        """Every thread is busy and connections are waiting for one."""
-        return self.busy >= self.size and not self.waiting.empty()
-
-
-def serve(app, host: str = "127.0.0.1", port: int = 8000, threads: int = 64,
-          timeout: float = 5.0) -> None:
-    listener = socket.create_server((host, port), backlog=1024)
-    pool = Pool(threads, lambda sock, client: serve_connection(sock, client, app, pool, timeout))
-    print(f"Listening on http://{host}:{port} ({threads} threads)", flush=True)
-    with listener:
-        while True:
-            sock, client = listener.accept()
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            pool.waiting.put((sock, client))
+    def serve_one(self, app, waiting: queue.Queue) -> bool:
+        self.deadline = time.monotonic() + self.timeout     # for this whole request (rule 1)
+        while not self.buf and not select.select([self.sock], [], [], 0.1)[0]:
+            if not waiting.empty() or time.monotonic() > self.deadline:
+                return False                    # idle: others wait (rule 8), or timed out
+        try:
+            method, target, version, fields = parse_head(self.until(b"\r\n\r\n", MAX_HEAD, 431))
+            length = body_framing(version, fields)
+            if version == "HTTP/1.1" and ("expect", "100-continue") in fields:
+                self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+            body = self.chunked() if length is None else self.exactly(length)
+            said = {t.strip().lower() for n, v in fields if n == "connection" for t in v.split(",")}
+            response = Response(self.sock, method, version, keep_alive="close" not in said
+                                if version == "HTTP/1.1" else "keep-alive" in said)  # rule 6
+            self.sock.settimeout(self.timeout)
+            response.run(app, build_environ(method, target, version, fields, body,
+                                            self.sock.getsockname(), self.client))
+            return response.keep_alive
+        except HTTPError as exc:                # answer, then read what the client still sends:
+            self.sock.settimeout(1.0)           # closing with unread bytes would reset the
+            self.sock.sendall(exc.answer)       # connection and could destroy the answer
+            self.sock.shutdown(socket.SHUT_WR)
+            for _ in range(16):                 # at most 1 MiB
+                if not self.sock.recv(65536):
+                    break
+            return False
 
 
 def demo_app(environ, start_response):
-    body = f"Hello from chapter 04! You asked for {environ['PATH_INFO']}\n".encode()
     start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-    return [body]
+    return [f"Hello from chapter 04! You asked for {environ['PATH_INFO']}\n".encode()]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--app", help="module:callable to serve (default: demo_app)")
-    parser.add_argument("--threads", type=int, default=64)
-    parser.add_argument("--timeout", type=float, default=5.0, help="seconds per request head")
+    flags = {"--host": "127.0.0.1", "--port": 8000, "--app": "", "--threads": 64, "--timeout": 5.0}
+    for flag, default in flags.items():         # --app module:callable ("": demo_app)
+        parser.add_argument(flag, type=type(default), default=default)
     args = parser.parse_args(argv)
-    app = demo_app
-    if args.app:
-        module, _, attr = args.app.partition(":")
-        app = getattr(importlib.import_module(module), attr or "app")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        serve(app, args.host, args.port, args.threads, args.timeout)
-    except KeyboardInterrupt:
-        pass
+    module, _, attr = args.app.partition(":")
+    app = getattr(importlib.import_module(module), attr or "app") if module else demo_app
+    waiting: queue.Queue = queue.Queue()        # non-empty only while every thread is busy
+
+    def work() -> None:                         # a pool thread: one connection after another
+        while True:
+            Connection(*waiting.get(), args.timeout).serve(app, waiting)
+
+    for _ in range(args.threads):
+        threading.Thread(target=work, daemon=True).start()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # stop cleanly, without a traceback
+        signal.signal(sig, lambda *_: sys.exit(0))
+    with socket.create_server((args.host, args.port), backlog=1024) as listener:
+        print(f"Listening on http://{args.host}:{args.port} ({args.threads} threads)", flush=True)
+        while True:
+            waiting.put(listener.accept())
 
 
 if __name__ == "__main__":
