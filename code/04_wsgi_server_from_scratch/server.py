@@ -10,8 +10,10 @@ The rules it keeps (PEP 3333 over HTTP/1.1; deploy real apps with gunicorn, chap
  2. Refusing.  CL with TE, a bad or repeated CL, obs-fold, a bad field, chunk or request line, no
     Host in 1.1: 400; a coding other than chunked: 501; HTTP/2+: 505.  Then close: no smuggling.
  3. The environ.  Body read whole (wsgi.input: a BytesIO); PATH_INFO latin-1; "_" names dropped.
- 4. start_response records (again only with exc_info); the head goes with the first non-empty chunk.
- 5. Framing.  The app's Content-Length, else ours for a list, else chunked (1.1) or close (1.0).
+ 4. start_response checks (native strings, no CR/LF) and records (again only with exc_info); the
+    head goes with the first non-empty chunk.
+ 5. Framing.  The app's Content-Length (never more bytes; fewer: close), else ours for a list,
+    else chunked (1.1) or close (1.0).
     HEAD, 1xx, 204 and 304 have no body.  The head and the first chunk go out in one send.
  6. Keep-alive.  HTTP/1.1 unless "Connection: close"; 1.0 only with "keep-alive"; not after errors.
  7. Always.  close() on every path; an app error is a 500 before the head, else a cut connection.
@@ -109,12 +111,16 @@ class Response:
     def __init__(self, sock: socket.socket, method: str, version: str, keep_alive: bool) -> None:
         self.sock, self.method, self.version, self.keep_alive = sock, method, version, keep_alive
         self.status, self.headers, self.head_sent, self.chunked = None, None, False, False
+        self.left = None                        # bytes still owed under the app's Content-Length
 
     def start_response(self, status: str, headers: list, exc_info=None):
         if exc_info and self.head_sent:         # too late to change the status: re-raise
             raise exc_info[1].with_traceback(exc_info[2])
         if self.status is not None and not exc_info:
             raise AssertionError("start_response called twice without exc_info (PEP 3333)")
+        for text in (status, *(part for pair in headers for part in pair)):
+            if type(text) is not str or any(c in text for c in "\r\n\0"):  # response splitting
+                raise ValueError(f"start_response: {text!r} must be a str without CR/LF/NUL")
         self.status, self.headers = status, list(headers)
         return self.write
 
@@ -122,7 +128,10 @@ class Response:
         self.bodyless = self.method == "HEAD" or int(self.status[:3]) in NO_BODY
         lines = [f"HTTP/1.1 {self.status}", f"Date: {format_date_time(time.time())}",
                  *(f"{name}: {value}" for name, value in self.headers)]
-        if not self.bodyless and not any(n.lower() == "content-length" for n, _ in self.headers):
+        declared = [v for n, v in self.headers if n.lower() == "content-length"]
+        if declared and not self.bodyless:
+            self.left = int(declared[0])
+        if not self.bodyless and not declared:
             if known_length is not None:        # rule 5: our length, else chunks, else close
                 lines.append(f"Content-Length: {known_length}")
             elif self.version == "HTTP/1.1":
@@ -138,6 +147,8 @@ class Response:
         if not data:
             return                              # the head waits for a non-empty chunk
         head = b"" if self.head_sent else self.head(known_length)
+        if self.left is not None:               # PEP 3333: never more than Content-Length
+            data, self.left = data[:self.left], self.left - min(len(data), self.left)
         if self.chunked:
             data = b"%X\r\n%b\r\n" % (len(data), data)
         self.sock.sendall(head + (b"" if self.bodyless else data))  # one send, one packet
@@ -151,6 +162,10 @@ class Response:
             else:
                 for chunk in result:
                     self.write(chunk)
+                    if self.left == 0:
+                        break                   # enough: stop iterating (PEP 3333)
+            if self.left:                       # the app sent less than it declared:
+                self.keep_alive = False         # only closing tells the client
             if not self.head_sent:              # an empty body: the head alone
                 self.sock.sendall(self.head(0))
             elif self.chunked:
