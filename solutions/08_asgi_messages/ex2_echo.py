@@ -1,23 +1,6 @@
-"""Exercise 8.2 -- echo the request body, every chunk of it.
+"""Exercise 8.2 -- echo the request body, every chunk of it (reference solution).
 
-Write ``async def app(scope, receive, send)`` that answers each HTTP request with status
-200 and the request body, byte for byte.  The response's ``content-type`` is the request's
-``content-type`` header (``application/octet-stream`` when there is none); set a correct
-``content-length``.
-
-The rules (ASGI spec, HTTP): ``receive`` delivers events *to* the app.  A request body may
-arrive in several ``http.request`` messages::
-
-    {"type": "http.request", "body": b"first part", "more_body": True}
-    {"type": "http.request", "body": b"second part", "more_body": True}
-    {"type": "http.request", "body": b"last part", "more_body": False}
-
-Keep calling ``await receive()`` until ``more_body`` is false (missing means false) and join
-the bodies.  If ``receive`` says ``{"type": "http.disconnect"}`` instead, the client is gone:
-return without sending anything.  Request headers are ``(name, value)`` byte pairs with
-lower-case names, in ``scope["headers"]``.
-
-Check: ``python -m course check 8``.
+The task and its rules are in the stub: exercises/08_asgi_messages/ex2_echo.py.
 """
 
 from __future__ import annotations

@@ -1,26 +1,6 @@
-"""Exercise 8.3 -- a streamed countdown.
+"""Exercise 8.3 -- a streamed countdown (reference solution).
 
-Write ``async def app(scope, receive, send)`` that answers ``GET /?from=N`` with status 200,
-``content-type: text/plain; charset=utf-8`` and the body::
-
-    N
-    N-1
-    ...
-    1
-    liftoff!
-
-streamed: each line (with its ``\\n``) is its own ``http.response.body`` message with
-``"more_body": True``, and ``liftoff!\\n`` is the last message, with ``"more_body": False``.
-``from`` defaults to 3 when it is missing; ``from=0`` sends only ``liftoff!``.
-
-The rules (ASGI spec, HTTP): the query string arrives as **bytes** in
-``scope["query_string"]`` (``b"from=5"``, without the ``?``) -- decode it, then parse it
-(``urllib.parse.parse_qs``).  Send *no* ``content-length``: the length is unknown when the
-headers go out, so an HTTP/1.1 server frames the body with ``Transfer-Encoding: chunked``.
-Every body message must be sent after ``http.response.start`` and nothing after the one
-with ``more_body`` false.
-
-Check: ``python -m course check 8``.
+The task and its rules are in the stub: exercises/08_asgi_messages/ex3_countdown.py.
 """
 
 from __future__ import annotations

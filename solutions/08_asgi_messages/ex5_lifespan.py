@@ -1,25 +1,6 @@
-"""Exercise 8.5 -- lifespan: prepare ``state`` once, report failure honestly.
+"""Exercise 8.5 -- lifespan: prepare ``state`` once, report failure honestly (reference solution).
 
-A server runs the lifespan protocol once per worker process, before the first request:
-it calls the app with ``scope["type"] == "lifespan"`` and sends ``lifespan.startup``;
-later, on shutdown, ``lifespan.shutdown``.  Whatever the app puts into ``scope["state"]``
-during startup, the server copies into the ``scope["state"]`` of every request.
-
-Write ``async def app(scope, receive, send)`` that:
-
-* for a ``lifespan`` scope, loops on ``await receive()``:
-  - on ``lifespan.startup``: calls ``setup(scope["state"])`` (below); if it worked, sends
-    ``{"type": "lifespan.startup.complete"}``; if it raised, sends
-    ``{"type": "lifespan.startup.failed", "message": str(the_exception)}`` and returns;
-  - on ``lifespan.shutdown``: sends ``{"type": "lifespan.shutdown.complete"}`` and returns;
-* for an ``http`` scope, answers 200 ``text/plain; charset=utf-8`` with the body
-  ``scope["state"]["greeting"]`` encoded as UTF-8 (it was put there by ``setup``), or 503
-  with the body ``not started`` when the scope has no state or no greeting.
-
-Call ``setup`` by its name at startup (the tests replace it with a failing one).  Don't
-let a startup error escape as an exception: the server would only log a traceback.
-
-Check: ``python -m course check 8``.
+The task and its rules are in the stub: exercises/08_asgi_messages/ex5_lifespan.py.
 """
 
 from __future__ import annotations
