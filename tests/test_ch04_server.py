@@ -180,3 +180,35 @@ def test_ch04_idle_keep_alive_clients_cannot_starve_a_new_one():
             sock.close()
     assert r.status_code == 200
     assert took < 2.5, f"a new client waited {took:.1f} s behind idle keep-alive connections"
+
+
+MISBEHAVING_APPS = '''
+def too_long(environ, start_response):
+    start_response("200 OK", [("Content-Length", "3")])
+    return iter([b"abc", b"EXTRA"])
+
+def too_short(environ, start_response):
+    start_response("200 OK", [("Content-Length", "10")])
+    return iter([b"abc"])
+
+def header_injection(environ, start_response):
+    start_response("200 OK", [("X-Note", "a\\r\\nSet-Cookie: stolen=1")])
+    return [b"x"]
+'''
+TWO_REQUESTS = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2
+
+
+@pytest.mark.parametrize("app", ["too_long", "too_short", "header_injection"])
+def test_ch04_an_app_cannot_corrupt_the_connection(tmp_path, app):
+    """PEP 3333: never more bytes than the app's Content-Length; a short body must end the
+    connection (the client cannot tell otherwise); CR/LF in a header would split the response."""
+    (tmp_path / "misbehaving.py").write_text(MISBEHAVING_APPS)
+    with servers.script(SERVER, args=["--app", f"misbehaving:{app}"],
+                        env={"PYTHONPATH": str(tmp_path)}) as server:
+        reply = _raw(server.port, TWO_REQUESTS, wait_close=app != "too_long")
+    if app == "too_long":
+        assert b"EXTRA" not in reply and reply.count(b"HTTP/1.1 200 OK") == 2, reply
+    elif app == "too_short":
+        assert reply.count(b"HTTP/1.1 200 OK") == 1 and reply.endswith(b"abc"), reply
+    else:
+        assert reply.startswith(b"HTTP/1.1 500") and b"stolen" not in reply, reply
