@@ -29,7 +29,7 @@ from pathlib import Path
 
 from course import toc
 
-__all__ = ["ExerciseResult", "TestOutcome", "grade", "report_dict"]
+__all__ = ["ExerciseResult", "TestOutcome", "grade", "grade_file", "report_dict"]
 
 
 @dataclass
@@ -149,6 +149,23 @@ def grade(exercises: Iterable[toc.Exercise], target: str = "exercises",
             for ex in chapter_exercises:
                 progress(results[ex.id])
     return [results[ex.id] for ex in exercises]
+
+
+def grade_file(exercise: toc.Exercise, path: Path, stop_at_first_failure: bool = False
+               ) -> ExerciseResult:
+    """Run ``exercise``'s graded tests against the file at ``path`` instead of its stub.
+
+    The maintainers' mistakes catalogue uses it: each entry must fail at least one test.
+    """
+    result = ExerciseResult(exercise)
+    extra = ["--exercise-file", str(path), *(["-x"] if stop_at_first_failure else [])]
+    lines, output, finished = _run_pytest([exercise.test_file], "solutions",
+                                          _chapter_watchdog([exercise]), extra)
+    _collect({exercise.id: result}, lines)
+    if not result.tests:
+        result.error = (_collection_error(output) if finished
+                        else f"grading {path.name} did not finish")
+    return result
 
 
 def report_dict(results: list[ExerciseResult]) -> dict:
