@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TOC
 from course import grading
 from course.grading import toc
-from conftest import TOC
 
 MISTAKES = Path(__file__).parent / "mistakes"
 
