@@ -11,7 +11,7 @@ import requests
 
 from course import servers
 from course.testing import raw_http
-from course.toc import ROOT
+from course.settings import ROOT
 
 CODE = ROOT / "code" / "03_wsgi_callables"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course import toc
+from course.grading import toc
 from conftest import TOC, chapter_param
 
 READY = [chapter_param(ch) for ch in TOC.ready_chapters]

@@ -8,10 +8,11 @@ import subprocess
 
 from conftest import run_cli
 from course import cli
+from course.cli import learner
 
 
 def test_lab_adds_allow_root_only_for_root():
-    argv = cli.lab_argv(argparse.Namespace(port=8899, no_browser=True))
+    argv = learner.lab_argv(argparse.Namespace(port=8899, no_browser=True))
     assert argv[1:4] == ["-m", "jupyter", "lab"]
     assert "--ServerApp.ip=127.0.0.1" in argv and "--ServerApp.port=8899" in argv
     assert ("--allow-root" in argv) == (os.geteuid() == 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import EXERCISES, run_cli
-from course.cli import report_csv
+from course.cli.learner import report_csv
 
 def test_each_failure_is_reported_on_its_own_exercise(demo_course):
     out = demo_course / "report.json"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from course import grading, toc
+from course import grading
+from course.grading import toc
 from conftest import TOC
 
 MISTAKES = Path(__file__).parent / "mistakes"

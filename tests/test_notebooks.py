@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from course import notebooks
+from course.teaching import notebooks
 from conftest import TOC, chapter_param
 
 READY = [chapter_param(ch) for ch in TOC.ready_chapters]

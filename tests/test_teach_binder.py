@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from course import toc
+from course.grading import toc
 
 ROOT = toc.ROOT
 
@@ -60,7 +60,7 @@ def test_repo2docker_renders_a_dockerfile_that_installs_the_course():
 
 def test_binder_badge_is_local():
     """README's badge is a committed SVG: nothing is fetched to show it."""
-    from course import book
+    from course.teaching import book
     svg = (ROOT / "notebooks" / "img" / "binder-badge.svg").read_text()
     assert svg.lstrip().startswith("<svg") and "binder" in svg
     assert not re.search(r"(?:href|src)\s*=\s*[\"']https?:", svg)

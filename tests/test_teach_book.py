@@ -16,7 +16,8 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from course import book, nav, toc
+from course.teaching import book, nav
+from course.grading import toc
 from conftest import TOC
 
 # one worker builds the book once for every test here (pytest -n auto --dist loadgroup)

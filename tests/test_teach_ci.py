@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from course import toc
+from course.grading import toc
 
 
 def test_ci_workflow_runs_the_suite_on_linux_and_macos():

@@ -6,7 +6,8 @@ import re
 
 import yaml
 
-from course import classroom, toc
+from course.teaching import classroom
+from course.grading import toc
 from conftest import TOC
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 
-from course import book, cli, handout, toc
+from course.teaching import book, handout
+from course import cli
+from course.grading import toc
 from conftest import TOC
 
 

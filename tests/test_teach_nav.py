@@ -7,7 +7,8 @@ import re
 import nbformat
 import pytest
 
-from course import nav, toc
+from course.teaching import nav
+from course.grading import toc
 from conftest import TOC
 
 TWO_CHAPTERS = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from course import toc
+from course.grading import toc
 from conftest import TOC
 
 
@@ -32,7 +32,7 @@ def test_exercise_ids_match_files_and_chapters():
 
 
 def test_readme_chapter_table_and_links_match_course_toml():
-    from course.readme import BLOCKS, update_readme
+    from course.teaching.readme import BLOCKS, update_readme
     readme = (toc.ROOT / "README.md").read_text()
     for name in BLOCKS:
         assert f"<!-- {name}:start -->" in readme, f"README.md lost its {name} markers"

@@ -5,7 +5,7 @@ Run it (a one-shot script; it starts and stops each server itself on a free port
     python code/08_asgi_messages/three_servers.py
 
 You should see one row per server: the command that served ``app_suite:app`` from this
-folder, how many of ``course.asgi.check_server``'s checks passed, and a few scope values the
+folder, how many of ``check_server.py``'s checks passed, and a few scope values the
 app saw (``asgi.spec_version``, whether lifespan ``state`` reached the request, the
 optional ``extensions`` the server offers) and the ``server`` response header.  Every row should say ``all ok``: the same
 ``async def app(scope, receive, send)`` runs under each server, because ASGI is the contract
@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # find `course` from a clone
 
 from course import servers  # noqa: E402
-from course.asgi import APP_SUITE, check_server  # noqa: E402
+from check_server import APP_SUITE, check_server  # noqa: E402 - this folder
 
 PY = sys.executable
 COMMANDS = {

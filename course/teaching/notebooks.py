@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from course.toc import ROOT
+from course.settings import ROOT
 
 __all__ = ["execute", "clean_metadata"]
 

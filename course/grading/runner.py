@@ -9,7 +9,7 @@ How isolation works, from the inside out:
    child is killed (a hang that even the per-test timeout could not break), every exercise
    of that chapter without a result is re-graded alone, so one stuck exercise costs only
    itself.
-3. Results come back as JSON lines (see :mod:`course.pytest_plugin`), one per test.
+3. Results come back as JSON lines (see :mod:`course.grading.pytest_plugin`), one per test.
 
 The report schema (``python -m course report --json``) is fixed; instructors' tools read it:
 ``{"earned_points", "total_points", "exercises": [{"id", "chapter", "file", "points",
@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import toc
+from course.grading import toc
 
 __all__ = ["ExerciseResult", "TestOutcome", "grade", "grade_file", "report_dict"]
 
@@ -169,7 +169,7 @@ def grade_file(exercise: toc.Exercise, path: Path, stop_at_first_failure: bool =
 
 
 def report_dict(results: list[ExerciseResult]) -> dict:
-    """The stable JSON report (DESIGN.md section 3)."""
+    """The stable JSON report (CONTRIBUTING.md, "The grade report")."""
     return {
         "earned_points": sum(r.points_earned for r in results),
         "total_points": sum(r.exercise.points for r in results),

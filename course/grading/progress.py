@@ -7,7 +7,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from course.toc import ROOT
+from course.settings import ROOT
 
 PROGRESS_PATH = ROOT / ".course" / "progress.json"
 
