@@ -10,7 +10,8 @@ app saw (``asgi.spec_version``, whether lifespan ``state`` reached the request, 
 optional ``extensions`` the server offers) and the ``server`` response header.  Every row should say ``all ok``: the same
 ``async def app(scope, receive, send)`` runs under each server, because ASGI is the contract
 between them.  The differences are in what each server adds (headers, spec version).
-Daphne is included when it is installed (``pip install daphne``).
+Daphne is included when it is installed (``pip install daphne``); its row fails the lifespan
+``state`` check, because daphne 4 does not implement the lifespan protocol.
 """
 
 from __future__ import annotations
