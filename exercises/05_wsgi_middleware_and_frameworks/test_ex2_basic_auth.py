@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import hmac
+import secrets
 
 from course.testing import call_wsgi
 
-USERS = {"ada": "lovelace", "grace": "hop:per"}
+USERS = {"ada": "lovelace", "grace": "hop:per", "zoë": "pässwörd"}
 
 
-def basic(user_pass: str) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(user_pass.encode()).decode()}
+def basic(user_pass: str | bytes) -> dict[str, str]:
+    raw = user_pass.encode() if isinstance(user_pass, str) else user_pass
+    return {"Authorization": "Basic " + base64.b64encode(raw).decode()}
 
 
 class Protected:
@@ -25,12 +28,12 @@ class Protected:
         return [body]
 
 
-def assert_challenge(response, inner: Protected, why: str) -> None:
+def assert_challenge(response, inner: Protected, why: str, realm: str = "course") -> None:
     assert response.status_code == 401, f"{why}: expected 401 Unauthorized, got {response.status!r}"
     challenge = response.header("WWW-Authenticate")
-    assert challenge == 'Basic realm="course"', (
-        f"{why}: a 401 must carry WWW-Authenticate: Basic realm=\"course\" (RFC 9110 §11.6.1); "
-        f"got {challenge!r}")
+    assert challenge == f'Basic realm="{realm}"', (
+        f"{why}: a 401 must carry WWW-Authenticate: Basic realm=\"{realm}\" (RFC 9110 §11.6.1, "
+        f"the realm given to basic_auth); got {challenge!r}")
     assert response.body, f"{why}: give the 401 a short text body"
     assert not inner.calls, f"{why}: the protected app must not be called"
 
@@ -70,6 +73,7 @@ def test_wrong_or_malformed_credentials_are_401_never_500(exercise):
         "not base64": {"Authorization": "Basic !!!not-base64!!!"},
         "another scheme": {"Authorization": "Bearer abc.def"},
         "empty token": {"Authorization": "Basic "},
+        "not UTF-8": basic(b"ada:\xff\xfe"),
     }
     for why, headers in cases.items():
         inner = Protected()
@@ -81,3 +85,39 @@ def test_wrong_or_malformed_credentials_are_401_never_500(exercise):
             raise AssertionError(f"{why} ({headers}): a malformed header must give 401, but "
                                  f"your middleware raised {type(exc).__name__}: {exc}") from None
         assert_challenge(response, inner, f"{why} ({headers['Authorization']!r})")
+
+
+def test_the_realm_argument_names_the_realm(exercise):
+    inner = Protected()
+    response = call_wsgi(exercise.basic_auth(inner, USERS, realm="staff area"), path="/")
+    assert_challenge(response, inner, "basic_auth(app, users, realm='staff area')",
+                     realm="staff area")
+
+
+def test_credentials_are_utf8(exercise):
+    inner = Protected()
+    response = call_wsgi(exercise.basic_auth(inner, USERS), path="/", headers=basic("zoë:pässwörd"))
+    assert response.status_code == 200 and inner.calls == ["zoë"], (
+        "user 'zoë' with password 'pässwörd', base64 of their UTF-8 bytes, should get in "
+        f"(RFC 7617 §2.1: decode the credentials as UTF-8); got {response.status!r}")
+
+
+def test_passwords_are_compared_with_compare_digest(exercise, monkeypatch):
+    calls = []
+    real = hmac.compare_digest
+
+    def spy(a, b):
+        calls.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    monkeypatch.setattr(secrets, "compare_digest", spy)
+    if hasattr(exercise, "compare_digest"):                # from hmac import compare_digest
+        monkeypatch.setattr(exercise, "compare_digest", spy)
+    inner = Protected()
+    response = call_wsgi(exercise.basic_auth(inner, USERS), path="/", headers=basic("ada:babbage"))
+    assert_challenge(response, inner, "wrong password")
+    assert calls, (
+        "a wrong password was refused without hmac.compare_digest: `==` stops at the first "
+        "different character, and that timing difference leaks the password (rule 4: compare "
+        "passwords with hmac.compare_digest)")

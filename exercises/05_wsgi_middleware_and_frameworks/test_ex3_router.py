@@ -80,3 +80,13 @@ def test_wrong_method_is_405_with_allow(exercise):
         assert response.header("Allow") == allow, (
             f"{method} {path}: RFC 9110 §15.5.6 -- a 405 MUST carry Allow; expected "
             f"Allow: {allow!r} (sorted, ', '-joined), got {response.header('Allow')!r}")
+
+
+def test_the_first_route_added_wins(exercise):
+    router = exercise.Router()
+    router.add("GET", "/files/<name>", handler("file"))
+    router.add("GET", "/files/latest", handler("latest"))
+    data = json.loads(get(router, "GET", "/files/latest").body)
+    assert data["handler"] == "file", (
+        "GET /files/latest matches both '/files/<name>' (added first) and '/files/latest': the "
+        f"first route added wins (rule 2), so expected the 'file' handler, got {data['handler']!r}")

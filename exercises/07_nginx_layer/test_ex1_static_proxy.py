@@ -6,6 +6,7 @@ import pytest
 
 HELLO = b"hello from nginx's disk\n"
 CSS = b"body { color: rebeccapurple; }\n"
+SECRET = b"DATABASE_PASSWORD=hunter2\n"   # next to the static directory, never to be served
 
 
 @pytest.fixture
@@ -14,6 +15,7 @@ def web(tmp_path, start_backends, start_nginx):
     (static / "css").mkdir(parents=True)
     (static / "hello.txt").write_bytes(HELLO)
     (static / "css" / "app.css").write_bytes(CSS)
+    (tmp_path / "secret.txt").write_bytes(SECRET)
     (app,) = start_backends("app")
     return start_nginx(backend=f"127.0.0.1:{app.port}", static_dir=static)
 
@@ -57,3 +59,13 @@ def test_server_header_hides_the_version(web, http):
     assert headers.get("server") == "nginx", (
         f"the Server header says {headers.get('server')!r}; with `server_tokens off;` it is just "
         "'nginx' -- no version number for an attacker to look up")
+
+
+def test_no_file_outside_the_static_directory(web, http):
+    for path in ("/static../secret.txt", "/static/../secret.txt"):
+        status, _, body = http(web.port, path)
+        assert SECRET not in body, (
+            f"GET {path} answered {status} with the file secret.txt, which lies NEXT TO "
+            "{{static_dir}}, not inside it. `location /static` (no trailing slash) with "
+            "`alias {{static_dir}}/;` maps /static../secret.txt to {{static_dir}}/../secret.txt: "
+            "write the location as /static/, with the slash, like the alias")
