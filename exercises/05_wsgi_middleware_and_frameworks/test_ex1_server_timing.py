@@ -53,7 +53,11 @@ def test_returns_before_the_body_is_produced_and_yields_per_app_yield(exercise):
 
     wrapped = exercise.server_timing(streaming_app)
     seen = {}
-    result = wrapped(make_environ(), lambda s, h, e=None: seen.update(headers=h) or (lambda d: None))
+    def server_start_response(status, headers, exc_info=None):
+        seen.update(headers=headers)
+        return lambda data: None
+
+    result = wrapped(make_environ(), server_start_response)
     assert events == [], (
         "PEP 3333: middleware must return an iterable as soon as the app returns one -- your "
         f"middleware ran the app's body before returning (events: {events})")
@@ -98,7 +102,8 @@ def test_close_is_passed_through_even_when_the_server_stops_early(exercise):
     next(iter(result))                     # the client disconnects after the first chunk
     assert hasattr(result, "close"), "your iterable needs a close() method that reaches the app's"
     result.close()
-    assert early.closed, "closing after one chunk (client went away) must still close the app's body"
+    assert early.closed, (
+        "closing after one chunk (client went away) must still close the app's body")
 
 
 def test_exc_info_reaches_the_server_unchanged(exercise):

@@ -34,6 +34,9 @@ def assert_challenge(response, inner: Protected, why: str, realm: str = "course"
     assert challenge == f'Basic realm="{realm}"', (
         f"{why}: a 401 must carry WWW-Authenticate: Basic realm=\"{realm}\" (RFC 9110 §11.6.1, "
         f"the realm given to basic_auth); got {challenge!r}")
+    content_type = response.header("Content-Type") or ""
+    assert content_type.startswith("text/plain"), (
+        f"{why}: the 401 should be Content-Type: text/plain (rule 2), got {content_type!r}")
     assert response.body, f"{why}: give the 401 a short text body"
     assert not inner.calls, f"{why}: the protected app must not be called"
 
@@ -51,7 +54,8 @@ def test_valid_credentials_reach_the_app_with_remote_user(exercise):
     assert response.status_code == 200, f"valid credentials: expected 200, got {response.status!r}"
     assert inner.calls == ["ada"], (
         f"set environ['REMOTE_USER'] to the username before calling the app; it saw {inner.calls}")
-    assert response.body == b"secret for ada", f"the app's body must pass through: {response.body!r}"
+    assert response.body == b"secret for ada", (
+        f"the app's body must pass through: {response.body!r}")
     lower = call_wsgi(app, path="/", headers={"Authorization": basic("ada:lovelace")
                                               ["Authorization"].replace("Basic", "basic")})
     assert lower.status_code == 200, "the scheme name is case-insensitive: 'basic' must work too"
@@ -59,7 +63,8 @@ def test_valid_credentials_reach_the_app_with_remote_user(exercise):
 
 def test_password_may_contain_a_colon(exercise):
     inner = Protected()
-    response = call_wsgi(exercise.basic_auth(inner, USERS), path="/", headers=basic("grace:hop:per"))
+    app = exercise.basic_auth(inner, USERS)
+    response = call_wsgi(app, path="/", headers=basic("grace:hop:per"))
     assert response.status_code == 200 and inner.calls == ["grace"], (
         "only the FIRST ':' separates user and password (RFC 7617): 'grace:hop:per' is user "
         f"'grace' with password 'hop:per'; got {response.status!r}")
@@ -96,7 +101,8 @@ def test_the_realm_argument_names_the_realm(exercise):
 
 def test_credentials_are_utf8(exercise):
     inner = Protected()
-    response = call_wsgi(exercise.basic_auth(inner, USERS), path="/", headers=basic("zoë:pässwörd"))
+    app = exercise.basic_auth(inner, USERS)
+    response = call_wsgi(app, path="/", headers=basic("zoë:pässwörd"))
     assert response.status_code == 200 and inner.calls == ["zoë"], (
         "user 'zoë' with password 'pässwörd', base64 of their UTF-8 bytes, should get in "
         f"(RFC 7617 §2.1: decode the credentials as UTF-8); got {response.status!r}")

@@ -39,9 +39,11 @@ def test_static_routes_and_methods(exercise):
     for method, path, expected in [("GET", "/", "home"), ("GET", "/users", "list"),
                                    ("POST", "/users", "create")]:
         response = get(router, method, path)
-        assert response.status_code == 200, f"{method} {path}: expected 200, got {response.status!r}"
+        assert response.status_code == 200, (
+            f"{method} {path}: expected 200, got {response.status!r}")
         got = json.loads(response.body)["handler"]
-        assert got == expected, f"{method} {path} should reach the {expected!r} handler, reached {got!r}"
+        assert got == expected, (
+            f"{method} {path} should reach the {expected!r} handler, reached {got!r}")
 
 
 def test_path_parameters_arrive_in_routing_args_with_types(exercise):
@@ -50,7 +52,8 @@ def test_path_parameters_arrive_in_routing_args_with_types(exercise):
     assert data["handler"] == "show" and data["params"] == {"user_id": 42}, (
         "GET /users/42 should call 'show' with environ['wsgiorg.routing_args'] == "
         f"((), {{'user_id': 42}}); the handler saw {data}")
-    assert data["types"] == {"user_id": "int"}, f"<int:user_id> must give an int, got {data['types']}"
+    assert data["types"] == {"user_id": "int"}, (
+        f"<int:user_id> must give an int, got {data['types']}")
     data = json.loads(get(router, "GET", "/users/7/posts/hello-world").body)
     assert data["params"] == {"user_id": 7, "slug": "hello-world"}, f"two parameters: got {data}"
     data = json.loads(get(router, "GET", "/files/report.pdf").body)

@@ -27,9 +27,11 @@ def test_static_files_come_from_disk(web, http):
             f"GET {path} reached the app server; files under /static/ should be read from "
             "{{static_dir}} by nginx itself (a `location /static/` with `alias {{static_dir}}/;`)")
         assert status == 200 and body == content, (
-            f"GET {path}: expected 200 with the file's bytes {content!r}, got {status} {body[:80]!r}")
+            f"GET {path}: expected 200 with the file's bytes {content!r}, "
+            f"got {status} {body[:80]!r}")
     assert headers.get("content-type", "").startswith("text/css"), (
-        f"app.css should be sent as text/css (nginx's mime types), got {headers.get('content-type')}")
+        "app.css should be sent as text/css (nginx's mime types), "
+        f"got {headers.get('content-type')}")
 
 
 def test_missing_static_file_is_nginx_404(web, http):

@@ -82,7 +82,7 @@ def test_no_request_lost_when_a_backend_hangs(web, backends):
 
 
 class _Answer503(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:                           # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:                           # http.server calls do_<METHOD>
         self.server.hits += 1
         self.send_response(503)
         self.send_header("Content-Length", "0")

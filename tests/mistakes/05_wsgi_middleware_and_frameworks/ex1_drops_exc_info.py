@@ -1,6 +1,7 @@
 """Mistake: does not pass exc_info on to the server's start_response (PEP 3333).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
 """
 
 from __future__ import annotations

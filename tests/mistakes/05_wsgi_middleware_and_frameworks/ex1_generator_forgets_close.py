@@ -1,6 +1,8 @@
-"""Mistake: passes the body through a generator that never calls close() on the app's iterable (PEP 3333).
+"""Mistake: passes the body through a generator that never calls close() on the app's iterable (PEP
+3333).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Mistake: reads the whole body with list() before returning (PEP 3333: middleware must not buffer, the body must stream).
+"""Mistake: reads the whole body with list() before returning (PEP 3333: middleware must not buffer,
+the body must stream).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
 """
 
 from __future__ import annotations

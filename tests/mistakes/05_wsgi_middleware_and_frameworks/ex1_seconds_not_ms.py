@@ -1,6 +1,7 @@
 """Mistake: reports dur in seconds instead of milliseconds.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
 """
 
 from __future__ import annotations

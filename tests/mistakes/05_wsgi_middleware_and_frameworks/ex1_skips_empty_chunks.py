@@ -1,6 +1,8 @@
-"""Mistake: drops the empty chunks the app yields (PEP 3333: one value per app yield, empty ones included).
+"""Mistake: drops the empty chunks the app yields (PEP 3333: one value per app yield, empty ones
+included).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
 """
 
 from __future__ import annotations

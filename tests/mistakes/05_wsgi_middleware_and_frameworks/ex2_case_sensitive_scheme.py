@@ -1,6 +1,7 @@
 """Mistake: accepts only 'Basic', not 'basic' (RFC 9110 §11.1: the scheme is case-insensitive).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
 """
 
 from __future__ import annotations

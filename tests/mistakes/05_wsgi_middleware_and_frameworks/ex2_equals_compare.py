@@ -1,6 +1,7 @@
 """Mistake: compares passwords with == (timing leak) instead of hmac.compare_digest.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: decodes the credentials as latin-1 instead of UTF-8 (RFC 7617 §2.1).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
 """
 
 from __future__ import annotations

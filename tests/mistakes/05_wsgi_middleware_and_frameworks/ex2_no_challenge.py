@@ -1,6 +1,8 @@
-"""Mistake: answers 401 without the WWW-Authenticate challenge (RFC 9110 §15.5.2: a 401 MUST carry it).
+"""Mistake: answers 401 without the WWW-Authenticate challenge (RFC 9110 §15.5.2: a 401 MUST carry
+it).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Mistake: catches only binascii.Error: credentials that are not UTF-8 crash with a 500 instead of a 401.
+"""Mistake: catches only binascii.Error: credentials that are not UTF-8 crash with a 500 instead of
+a 401.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
 """
 
 from __future__ import annotations

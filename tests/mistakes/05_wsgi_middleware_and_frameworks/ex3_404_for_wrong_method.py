@@ -1,6 +1,8 @@
-"""Mistake: answers 404 when the path exists but not for the method (RFC 9110 §15.5.6: 405 with Allow).
+"""Mistake: answers 404 when the path exists but not for the method (RFC 9110 §15.5.6: 405 with
+Allow).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: lets <int:…> match any segment, so /users/abc crashes with a 500 instead of a 404.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
 """
 
 from __future__ import annotations

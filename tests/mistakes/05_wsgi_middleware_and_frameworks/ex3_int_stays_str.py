@@ -1,6 +1,7 @@
 """Mistake: passes <int:…> values as str, not int.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Mistake: matches patterns with re.match, so /users/42/extra matches /users/<int:user_id> (the whole path must match).
+"""Mistake: matches patterns with re.match, so /users/42/extra matches /users/<int:user_id> (the
+whole path must match).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: takes the rightmost X-Forwarded-For entry even when it is another trusted proxy.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
 """
 
 from __future__ import annotations

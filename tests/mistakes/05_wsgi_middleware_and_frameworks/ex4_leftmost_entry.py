@@ -1,6 +1,7 @@
 """Mistake: takes the leftmost X-Forwarded-For entry -- the one the client wrote itself.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
 """
 
 from __future__ import annotations

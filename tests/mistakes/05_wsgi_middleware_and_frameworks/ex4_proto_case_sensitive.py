@@ -1,6 +1,7 @@
 """Mistake: accepts X-Forwarded-Proto only in lower case ('HTTPS' is ignored).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
 """
 
 from __future__ import annotations

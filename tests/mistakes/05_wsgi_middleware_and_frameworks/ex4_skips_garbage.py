@@ -1,6 +1,7 @@
 """Mistake: skips an X-Forwarded-For entry that is not an IP address instead of stopping.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: believes X-Forwarded-For/-Proto from any peer, not only from trusted proxies.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: tries prefixes in dict order, so /api beats /api/v2 (the longest must win).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: keeps the trailing slash of a prefix like '/admin/', so /admin/x splits wrongly.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: cuts one character too many: PATH_INFO loses its leading '/'.
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Mistake: sets SCRIPT_NAME to the prefix, losing where we are mounted ourselves (PEP 3333).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ Run it:
 The spec is in the exercise's docstring (exercises/06_gunicorn_and_concurrency/).
 """
 
-import os
 
 # Loopback only, on the port the caller chose.  KeyError on purpose when COURSE_PORT is
 # missing: a config that silently falls back to some port hides mistakes.

@@ -1,4 +1,5 @@
-"""Mistake: does not check its arguments: capacity_rps(0, 1, 0.1) is 0.0 and a 0 s request divides by zero.
+"""Mistake: does not check its arguments: capacity_rps(0, 1, 0.1) is 0.0 and a 0 s request divides
+by zero.
 
 The rule of thumb (``2 * cores + 1``) and the concurrency model
 (``capacity = workers * threads / seconds_per_request``) with its inverse.

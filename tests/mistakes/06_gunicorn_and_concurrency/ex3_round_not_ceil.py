@@ -6,7 +6,6 @@ The rule of thumb (``2 * cores + 1``) and the concurrency model
 
 from __future__ import annotations
 
-import math
 import os
 
 _EPSILON = 1e-9   # below this, a fraction of a worker is floating-point noise, not demand
