@@ -64,6 +64,10 @@ def test_server_header_hides_the_version(web, http):
 
 
 def test_no_file_outside_the_static_directory(web, http):
+    status, _, body = http(web.port, "/static/hello.txt")
+    assert status == 200 and body == HELLO, (
+        f"GET /static/hello.txt: expected 200 with the file's bytes (serve /static/ from "
+        f"{{{{static_dir}}}} first), got {status} {body[:80]!r}")
     for path in ("/static../secret.txt", "/static/../secret.txt"):
         status, _, body = http(web.port, path)
         assert SECRET not in body, (
