@@ -105,7 +105,8 @@ def test_credentials_are_utf8(exercise):
     response = call_wsgi(app, path="/", headers=basic("zoë:pässwörd"))
     assert response.status_code == 200 and inner.calls == ["zoë"], (
         "user 'zoë' with password 'pässwörd', base64 of their UTF-8 bytes, should get in "
-        f"(RFC 7617 §2.1: decode the credentials as UTF-8); got {response.status!r}")
+        f"(rule 3: decode the bytes as UTF-8, the charset RFC 7617 §2.1 names); "
+        f"got {response.status!r}")
 
 
 def test_passwords_are_compared_with_compare_digest(exercise, monkeypatch):

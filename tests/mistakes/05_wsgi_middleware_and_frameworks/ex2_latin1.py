@@ -1,4 +1,4 @@
-"""Mistake: decodes the credentials as latin-1 instead of UTF-8 (RFC 7617 §2.1).
+"""Mistake: decodes the credentials as latin-1 instead of UTF-8 (the stub says UTF-8).
 
 The task and its rules are in the stub:
 exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
