@@ -132,3 +132,20 @@ def test_exc_info_reaches_the_server_unchanged(exercise):
     assert got is not None and got[0] is RuntimeError, (
         "PEP 3333: the app called start_response with exc_info (its error); your middleware must "
         f"pass exc_info on to the server's start_response unchanged, the server got {got!r}")
+
+
+def test_the_clock_starts_per_request(exercise):
+    def fast_app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"quick"]
+
+    wrapped = exercise.server_timing(fast_app)
+    time.sleep(0.5)              # the server sits idle between start-up and the first request
+    value = call_wsgi(wrapped, path="/").header("Server-Timing") or ""
+    match = re.fullmatch(r"app;dur=(\d+(?:\.\d+)?)", value)
+    assert match, f"expected Server-Timing like 'app;dur=0.012', got {value!r}"
+    dur = float(match.group(1))
+    assert dur < 400, (
+        f"an app that answers at once got dur={dur} ms, although the middleware was created half "
+        "a second before the request came: start the clock when your middleware is CALLED (once "
+        "per request), not when server_timing() builds it")
