@@ -81,11 +81,10 @@ def test_startup_failed_with_message(exercise, monkeypatch):
     except AssertionError as exc:
         pytest.fail(f"{case}: {exc}", pytrace=False)
     except Exception as exc:  # noqa: BLE001 - the error escaped the app
-        pytest.fail(f"{case}: the app let it escape ({type(exc).__name__}: {exc}) -- the ASGI "
-                    "lifespan spec reads an exception as 'this app does not do lifespan': "
-                    "uvicorn (--lifespan auto) logs only 'ASGI 'lifespan' protocol appears "
-                    "unsupported.' and serves without state; send lifespan.startup.failed",
-                    pytrace=False)
+        pytest.fail(f"{case} and the app let it escape ({type(exc).__name__}): uvicorn "
+                    "(--lifespan auto) then logs only \"ASGI 'lifespan' protocol appears "
+                    "unsupported.\" and serves without state -- send lifespan.startup.failed "
+                    "(ASGI lifespan spec)", pytrace=False)
     kinds = [m["type"] for m in sent]
     assert kinds == ["lifespan.startup.failed"], (
         f"{case}: expected lifespan.startup.failed and nothing else, got {kinds}")
@@ -100,14 +99,14 @@ def test_request_reads_its_copy_of_the_state(exercise):
     assert (response.status, response.body) == (200, b"Hello from lifespan!"), (
         f"a request gets a copy of the lifespan state in scope['state']; expected 200 "
         f"b'Hello from lifespan!', got {response.status} {response.body!r}")
-    case = "GET / with no 'state' in the scope"
+    case = "GET / with no 'state' in the scope (expected 503 b'not started')"
     cold = ask(exercise.app, case)
     assert (cold.status, cold.body) == (503, b"not started"), (
-        f"{case}: expected 503 b'not started', got {cold.status} {cold.body!r}")
-    case = "GET / with an empty state (lifespan did not run)"
+        f"{case}: got {cold.status} {cold.body!r}")
+    case = "GET / with an empty state, lifespan did not run (expected 503 b'not started')"
     empty = ask(exercise.app, case, state={})
     assert (empty.status, empty.body) == (503, b"not started"), (
-        f"{case}: expected 503 b'not started', got {empty.status} {empty.body!r}")
+        f"{case}: got {empty.status} {empty.body!r}")
 
 
 def test_a_failed_startup_stops_uvicorn(exercise, exercise_file, tmp_path):

@@ -7,18 +7,19 @@ import pytest
 
 from course.asgi import call_asgi, http_scope
 
+GONE = " -- when the client is gone, stop and return normally (no exception)"
 
-def stream(app, query: str, case: str, **kwargs):
-    """``call_asgi(app, "GET", "/", query, **kwargs)``; an exception from the app names ``case``."""
+
+def stream(app, query: str, case: str, rule: str = "", **kwargs):
+    """``call_asgi(app, "GET", "/", query, **kwargs)``; an exception names ``case`` and ``rule``."""
     try:
         return call_asgi(app, "GET", "/", query, **kwargs)
     except NotImplementedError:
         raise
     except AssertionError as exc:  # call_asgi names the ASGI rule that was broken
-        pytest.fail(f"{case}: {exc}", pytrace=False)
+        pytest.fail(f"{case}: {exc}{rule}", pytrace=False)
     except Exception as exc:  # noqa: BLE001 - the learner's app may raise anything
-        pytest.fail(f"{case}: the app raised {type(exc).__name__}: {exc} -- when the client "
-                    "is gone, stop and return normally", pytrace=False)
+        pytest.fail(f"{case}: the app raised {type(exc).__name__}: {exc}{rule}", pytrace=False)
 
 
 def test_short_stream_completes(exercise):
@@ -45,7 +46,7 @@ def test_short_stream_completes(exercise):
 
 def test_n_defaults_to_100(exercise, monkeypatch):
     monkeypatch.setattr(exercise, "TICK", 0.001)
-    response = stream(exercise.app, "", "GET / (no ?n=)", timeout=8.0)
+    response = stream(exercise.app, "", "GET / (no ?n=: n defaults to 100)", timeout=8.0)
     lines = response.body.decode("utf-8", errors="replace").splitlines()
     assert len(lines) == 100 and lines[-1] == "tick 100", (
         f"GET / without ?n=: expected 100 ticks (tick 1 .. tick 100), got {len(lines)} lines "
@@ -55,7 +56,7 @@ def test_n_defaults_to_100(exercise, monkeypatch):
 def test_stops_soon_after_disconnect(exercise):
     case = "GET /?n=100, the client goes away after 3 ticks"
     started = time.monotonic()
-    response = stream(exercise.app, "n=100", case, disconnect_after=3, timeout=2.0)
+    response = stream(exercise.app, "n=100", case, GONE, disconnect_after=3, timeout=2.0)
     took = time.monotonic() - started
     ticks = sum(1 for m in response.messages if m["type"] == "http.response.body")
     assert ticks <= 5, (
@@ -66,7 +67,7 @@ def test_stops_soon_after_disconnect(exercise):
 
 def test_disconnect_before_the_body_was_read(exercise):
     case = "the client was gone before the app read the request (receive() -> http.disconnect)"
-    response = stream(exercise.app, "n=100", case, disconnect_after=0, timeout=2.0)
+    response = stream(exercise.app, "n=100", case, GONE, disconnect_after=0, timeout=2.0)
     kinds = [m.get("type") for m in response.messages]
     assert kinds == [], (
         f"{case}: expected the app to return without sending anything, it sent {kinds} -- "
