@@ -54,6 +54,19 @@ def test_chunks_then_more_body_false(exercise):
         f"last; expected {expected!r}, got {got!r}")
 
 
+def test_an_empty_last_chunk_still_ends_the_body(exercise):
+    async def scenario():
+        receive = exercise.make_receive([b"ab", b""], asyncio.Event())
+        return [await receive() for _ in range(2)]
+    case = "chunks [b'ab', b''] (expected 2 messages, the last b'' with more_body False)"
+    got = run(scenario(), case)
+    expected = [{"type": "http.request", "body": b"ab", "more_body": True},
+                {"type": "http.request", "body": b"", "more_body": False}]
+    assert got == expected, (
+        f"{case}: got {got!r} -- an empty last chunk still carries more_body=False, the "
+        "only sign that the body is complete: don't drop it")
+
+
 def test_no_body_is_one_empty_message(exercise):
     async def scenario():
         receive = exercise.make_receive([], asyncio.Event())
