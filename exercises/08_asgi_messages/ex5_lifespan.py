@@ -24,9 +24,10 @@ lifespan", and tells the server to carry on without it.  So under uvicorn's defa
 ``--lifespan auto`` an escaped startup error is *silent*: uvicorn logs one INFO line,
 ``ASGI 'lifespan' protocol appears unsupported.`` -- no traceback, not even your message --
 and then serves every request with whatever ``state`` holds (with the tests' failing
-``setup``: nothing, so every request gets 503).  Only ``--lifespan on`` logs the traceback and exits.  The honest answer
-is ``lifespan.startup.failed``: uvicorn logs its ``message`` and exits without serving.
-The last graded test starts your app under real uvicorn with a failing ``setup``.
+``setup``: nothing, so every request gets 503).  Only ``--lifespan on`` logs the
+traceback and exits.  The honest answer is ``lifespan.startup.failed``: uvicorn logs its
+``message`` and exits without serving.  The last graded test starts your app under real
+uvicorn with a failing ``setup``.
 
 Check: ``python -m course check 8``.
 """
