@@ -50,6 +50,10 @@ def test_every_mistake_fails_a_graded_test(mistake: Path):
     assert not result.passed, (
         f"{mistake.name} passes every graded test of exercise {exercise.id}: "
         f"{first_line.strip()} -- add a test that catches it")
+    load_errors = ("syntax error in ", "importing ", "does not exist")
+    assert not any(words in result.message for words in load_errors), (
+        f"{mistake.name} fails only because it cannot be loaded, not because a test caught "
+        f"the mistake: {result.message}")
 
 
 MIN_PER_EXERCISE = 3
