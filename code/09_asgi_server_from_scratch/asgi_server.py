@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import enum
 import importlib
 import signal
 import sys
@@ -46,6 +47,7 @@ import traceback
 from collections import deque
 from email.utils import formatdate
 from pathlib import Path
+from typing import Protocol, Union
 from urllib.parse import unquote
 
 import h11
@@ -108,8 +110,10 @@ def error_response(status: int, reason: str) -> bytes:
             % (status, phrase, len(body), http_date(), body))
 
 
-# -- wires: bytes <-> events.  Same interface, two implementations. --------------------------
+# -- wires: bytes <-> events.  One interface (Wire), two implementations. --------------------
 class ParseError(Exception):
+    """The client broke a rule of HTTP/1.1: answer ``status`` and close the connection."""
+
     def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
         self.status = status
@@ -119,6 +123,38 @@ END = hand_parser.END
 NEED_DATA = hand_parser.NEED_DATA
 PAUSED = hand_parser.PAUSED
 Head = hand_parser.RequestHead
+# What next_event() returns: a request head, a piece of body, or one of the three sentinels
+# (END, NEED_DATA, PAUSED).
+Event = Union[Head, bytes, hand_parser.Sentinel]
+
+
+class Wire(Protocol):
+    """What HttpProtocol needs from an HTTP/1.1 implementation: bytes in, events out, and
+    the app's response back to bytes.  H11Wire and HandWire both fit; neither inherits it."""
+
+    def feed(self, data: bytes) -> None:
+        """Append bytes received from the client."""
+
+    def feed_eof(self) -> None:
+        """The client will send nothing more."""
+
+    def next_event(self) -> Event:
+        """The next Head, body bytes, END, NEED_DATA or PAUSED; or raise ParseError."""
+
+    def response_head(self, status: int, headers, extra) -> bytes:
+        """The status line and header fields of the response, as bytes to write."""
+
+    def response_body(self, data: bytes) -> bytes:
+        """One piece of the response body, framed (chunked or not)."""
+
+    def response_end(self) -> bytes:
+        """The end of the response body (the last chunk, or nothing)."""
+
+    def buffered(self) -> int:
+        """Bytes received but not parsed yet (pipelined requests)."""
+
+    def reusable(self) -> bool:
+        """After a response: may the next request come on this connection?  If so, reset."""
 
 
 class H11Wire:
@@ -252,11 +288,11 @@ class HandWire:
         return False
 
 
-WIRES = {"h11": H11Wire, "hand": HandWire}
+WIRES: dict[str, type[Wire]] = {"h11": H11Wire, "hand": HandWire}
 
 
 # -- one request: scope, receive, send ---------------------------------------------------------
-def build_scope(head: Head, client, server, state: dict) -> dict:
+def build_scope(head: Head, client, server, lifespan_state: dict) -> dict:
     """The ASGI HTTP connection scope for one request (asgiref: specs/www.rst)."""
     raw_path, _, query = head.target.partition(b"?")
     if not raw_path.startswith(b"/"):            # absolute-form (a proxy request) or "*"
@@ -275,12 +311,16 @@ def build_scope(head: Head, client, server, state: dict) -> dict:
         "headers": head.headers,
         "client": client,
         "server": server,
-        "state": state.copy(),
+        "state": lifespan_state.copy(),   # what lifespan startup stored (a shallow copy)
     }
 
 
-# send() states
-START, STREAMING, DONE = "start", "streaming", "done"
+class SendProgress(enum.Enum):
+    """Where the app is in the messages it must send for one response (ASGI HTTP spec)."""
+    START = "waiting for http.response.start"
+    STREAMING = "the head is decided; waiting for http.response.body messages"
+    DONE = "the final body was sent; nothing more may be sent"
+
 
 
 class RequestCycle:
@@ -294,7 +334,7 @@ class RequestCycle:
         self.waiter: asyncio.Future | None = None
         self.body_done = False
         self.disconnected = False
-        self.state = START
+        self.progress = SendProgress.START
         self.status = 0
         self.pending_head = b""
 
@@ -317,7 +357,7 @@ class RequestCycle:
 
     async def receive(self) -> dict:
         while not self.queue:
-            if self.disconnected or self.state is DONE:
+            if self.disconnected or self.progress is SendProgress.DONE:
                 return DISCONNECT
             self.waiter = self.protocol.loop.create_future()
             await self.waiter
@@ -331,7 +371,7 @@ class RequestCycle:
     async def send(self, message: dict) -> None:
         kind = message["type"]
         protocol = self.protocol
-        if self.state is START:
+        if self.progress is SendProgress.START:
             if kind != "http.response.start":
                 raise RuntimeError(f"ASGI: expected 'http.response.start' first, got {kind!r}")
             if self.disconnected:
@@ -341,8 +381,8 @@ class RequestCycle:
             # both in one transport.write saves a system call per request.
             self.pending_head = protocol.wire.response_head(
                 self.status, message.get("headers", ()), protocol.extra_headers())
-            self.state = STREAMING
-        elif self.state is STREAMING:
+            self.progress = SendProgress.STREAMING
+        elif self.progress is SendProgress.STREAMING:
             if kind != "http.response.body":
                 raise RuntimeError(f"ASGI: expected 'http.response.body', got {kind!r}")
             if self.disconnected:
@@ -353,7 +393,7 @@ class RequestCycle:
                 data, self.pending_head = self.pending_head + data, b""
             if not more_body:
                 data += protocol.wire.response_end()
-                self.state = DONE
+                self.progress = SendProgress.DONE
             if data:
                 protocol.transport.write(data)
             if not more_body:
@@ -367,12 +407,12 @@ class RequestCycle:
 
 # -- one connection ----------------------------------------------------------------------------
 class HttpProtocol(asyncio.Protocol):
-    def __init__(self, server: "ServerState") -> None:
+    def __init__(self, server: "Server") -> None:
         self.server = server
         self.config = server.config
         self.app = server.config.app
         self.loop = server.loop
-        self.wire = WIRES[self.config.parser](self.config)
+        self.wire: Wire = WIRES[self.config.parser](self.config)
         self.transport: asyncio.Transport | None = None
         self.cycle: RequestCycle | None = None
         self.write_paused = False
@@ -453,7 +493,7 @@ class HttpProtocol(asyncio.Protocol):
             if name == b"content-length" and int(value) > self.config.max_body:
                 self.reject(413, "request body larger than the limit")
                 return
-        scope = build_scope(head, self.client, self.sockname, self.server.state)
+        scope = build_scope(head, self.client, self.sockname, self.server.lifespan_state)
         cycle = self.cycle = RequestCycle(self, scope)
         self.loop.create_task(self.run_app(cycle))
 
@@ -464,19 +504,19 @@ class HttpProtocol(asyncio.Protocol):
         except ClientDisconnected:
             pass
         except Exception:
-            if cycle.state is DONE:      # the response went out whole; just report it
+            if cycle.progress is SendProgress.DONE:   # the response went out whole: report it
                 traceback.print_exc()
                 return
             print(f"Exception in ASGI application ({cycle.scope['method']} "
                   f"{cycle.scope['path']}):\n{traceback.format_exc()}", file=sys.stderr)
-            if cycle.state is START and not cycle.disconnected:
+            if cycle.progress is SendProgress.START and not cycle.disconnected:
                 self.transport.write(error_response(500, "Internal Server Error"))
             self.close()
         else:
-            if cycle.state is not DONE and not cycle.disconnected:
+            if cycle.progress is not SendProgress.DONE and not cycle.disconnected:
                 print(f"ASGI app returned without completing the response "
                       f"({cycle.scope['path']})", file=sys.stderr)
-                if cycle.state is START:
+                if cycle.progress is SendProgress.START:
                     self.transport.write(error_response(500, "Internal Server Error"))
                 self.close()
         finally:
@@ -507,7 +547,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def reject(self, status: int, reason: str) -> None:
         """A malformed request: answer it (if no response started) and close."""
-        if self.cycle is None or self.cycle.state is START:
+        if self.cycle is None or self.cycle.progress is SendProgress.START:
             self.transport.write(error_response(status, f"Invalid HTTP request: {reason}"))
         if self.cycle is not None:
             self.cycle.disconnect()
@@ -546,9 +586,9 @@ class HttpProtocol(asyncio.Protocol):
 class Lifespan:
     """Drive the app's lifespan protocol: startup before serving, shutdown after."""
 
-    def __init__(self, app, state: dict) -> None:
+    def __init__(self, app, lifespan_state: dict) -> None:
         self.app = app
-        self.state = state
+        self.lifespan_state = lifespan_state
         self.inbox: asyncio.Queue[dict] = asyncio.Queue()
         self.outbox: asyncio.Queue[dict] = asyncio.Queue()
         self.task: asyncio.Task | None = None
@@ -557,7 +597,7 @@ class Lifespan:
 
     async def _run(self) -> None:
         scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"},
-                 "state": self.state}
+                 "state": self.lifespan_state}
         try:
             await self.app(scope, self.inbox.get, self.outbox.put)
         except BaseException as exc:  # an app without lifespan support raises here
@@ -587,12 +627,14 @@ class Lifespan:
 
 
 # -- the server --------------------------------------------------------------------------------
-class ServerState:
+class Server:
+    """What every connection shares: the config, the open connections, the lifespan state."""
+
     def __init__(self, config: Config, loop: asyncio.AbstractEventLoop) -> None:
         self.config = config
         self.loop = loop
         self.connections: set[HttpProtocol] = set()
-        self.state: dict = {}
+        self.lifespan_state: dict = {}     # scope["state"]: filled by lifespan startup
         self.in_flight = 0
         self.shutting_down = False
 
@@ -605,11 +647,11 @@ async def serve(config: Config, *, ready=None, stop: asyncio.Event | None = None
     the event loop is not yours (a notebook kernel, a test): then set ``stop`` or cancel.
     """
     loop = asyncio.get_running_loop()
-    server_state = ServerState(config, loop)
-    lifespan = Lifespan(config.app, server_state.state)
+    server = Server(config, loop)
+    lifespan = Lifespan(config.app, server.lifespan_state)
     if config.lifespan != "off":
         await lifespan.startup()
-    listener = await loop.create_server(lambda: HttpProtocol(server_state),
+    listener = await loop.create_server(lambda: HttpProtocol(server),
                                         config.host, config.port, backlog=2048)
     port = listener.sockets[0].getsockname()[1]
     print(f"Listening on http://{config.host}:{port}", flush=True)
@@ -626,14 +668,14 @@ async def serve(config: Config, *, ready=None, stop: asyncio.Event | None = None
         await stop.wait()
     finally:
         # graceful shutdown: stop accepting, close idle connections, let requests finish
-        server_state.shutting_down = True
+        server.shutting_down = True
         listener.close()
-        for conn in list(server_state.connections):
+        for conn in list(server.connections):
             conn.shutdown()
         deadline = loop.time() + config.graceful_timeout
-        while server_state.connections and loop.time() < deadline:
+        while server.connections and loop.time() < deadline:
             await asyncio.sleep(0.05)
-        for conn in list(server_state.connections):
+        for conn in list(server.connections):
             conn.close()
         if config.lifespan != "off":
             await lifespan.shutdown()

@@ -18,10 +18,12 @@ leniency is dangerous: anything RFC 9112 calls invalid is rejected with a 4xx, n
 
 Theory of operation (the rules that affect the state machine all live in this file):
 
-    request side  HEAD ──(head parsed)──► BODY ──(body done)──► DONE ──(start_next_cycle)──► HEAD
-                   │                       │                      │
-                   └─── a rule broken ─────┴──► ERROR             └─ bytes that arrive now wait
-                                                                     (PAUSED): pipelining
+    the parser's Stage (simplified: BODY stands for BODY_LENGTH or the CHUNK_* stages)
+
+    HEAD ──(head parsed)──► BODY ──(body done)──► DONE ──(start_next_cycle)──► HEAD
+     │                       │                      │
+     └─── a rule broken ─────┴──► ERROR             └─ bytes that arrive now wait
+                                                       (PAUSED): pipelining
 
 ``feed(data)`` appends bytes; ``next_event()`` returns one of: a :class:`RequestHead`, a
 ``bytes`` chunk of body, ``END`` (the request is complete), ``NEED_DATA`` or ``PAUSED``; or
@@ -32,15 +34,16 @@ chooses the framing: Content-Length when the app gave one, else chunked.
 
 from __future__ import annotations
 
+import enum
 import re
 from http import HTTPStatus
 from typing import NamedTuple
 
 __all__ = ["END", "NEED_DATA", "PAUSED", "REASONS", "ParseError", "RequestHead",
-           "RequestParser", "ResponseWriter"]
+           "RequestParser", "ResponseWriter", "Sentinel", "Stage"]
 
 
-class _Sentinel:
+class Sentinel:
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -48,9 +51,9 @@ class _Sentinel:
         return self.name
 
 
-NEED_DATA = _Sentinel("NEED_DATA")   # feed me more bytes
-PAUSED = _Sentinel("PAUSED")         # a request is complete; call start_next_cycle() first
-END = _Sentinel("END")               # the current request's body is complete
+NEED_DATA = Sentinel("NEED_DATA")   # feed me more bytes
+PAUSED = Sentinel("PAUSED")         # a request is complete; call start_next_cycle() first
+END = Sentinel("END")               # the current request's body is complete
 
 
 class ParseError(Exception):
@@ -81,8 +84,20 @@ _DIGITS = re.compile(rb"[0-9]{1,18}")
 # also take "0x1a", "+1a", " 1a" and "1_a" -- exactly the leniency smuggling attacks use.
 _CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})((?:[ \t]*;[\x20-\x7e\t]*)?)")
 
-# parser states.  END_NEXT: the body is complete and END is the next event.
-HEAD, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, END_NEXT, DONE, ERROR = range(9)
+
+
+class Stage(enum.Enum):
+    """Where the parser is in the current request: what it expects next."""
+    HEAD = "the request line and header fields, up to the empty line"
+    BODY_LENGTH = "body bytes, counted down from Content-Length"
+    CHUNK_SIZE = "a chunk-size line"
+    CHUNK_DATA = "the data of the current chunk"
+    CHUNK_CRLF = "the CRLF after a chunk's data"
+    TRAILERS = "trailer field lines, up to the empty line"
+    END_NEXT = "nothing: the body is complete and END is the next event"
+    DONE = "nothing: the request is complete; start_next_cycle() moves on to the next"
+    ERROR = "nothing ever again: a rule was broken"
+
 
 
 class RequestParser:
@@ -92,7 +107,7 @@ class RequestParser:
         self.max_head = max_head
         self.max_headers = max_headers
         self.buffer = bytearray()
-        self.state = HEAD
+        self.stage = Stage.HEAD
         self.remaining = 0          # body bytes still expected (length or current chunk)
         self.keep_alive = True
 
@@ -100,34 +115,34 @@ class RequestParser:
         self.buffer += data
 
     def start_next_cycle(self) -> None:
-        if self.state != DONE:
+        if self.stage is not Stage.DONE:
             raise RuntimeError(f"start_next_cycle() while the request is not done "
-                               f"(state {self.state})")
-        self.state = HEAD
+                               f"(stage {self.stage.name})")
+        self.stage = Stage.HEAD
 
     @property
     def request_done(self) -> bool:
-        return self.state == DONE
+        return self.stage is Stage.DONE
 
     def next_event(self):
         try:
             return self._next_event()
         except ParseError:
-            self.state = ERROR
+            self.stage = Stage.ERROR
             raise
 
     def _next_event(self):
-        state = self.state
-        if state == HEAD:
+        stage = self.stage
+        if stage is Stage.HEAD:
             return self._head()
-        if state == BODY_LENGTH:
+        if stage is Stage.BODY_LENGTH:
             return self._body_length()
-        if state == END_NEXT:
-            self.state = DONE
+        if stage is Stage.END_NEXT:
+            self.stage = Stage.DONE
             return END
-        if state == DONE:
+        if stage is Stage.DONE:
             return PAUSED
-        if state == ERROR:
+        if stage is Stage.ERROR:
             raise ParseError("the connection is already in an error state")
         return self._chunked()
 
@@ -195,11 +210,12 @@ class RequestParser:
             keep_alive = False
         self.keep_alive = keep_alive
         if chunked:
-            self.state = CHUNK_SIZE
+            self.stage = Stage.CHUNK_SIZE
         elif content_length:
-            self.state, self.remaining = BODY_LENGTH, content_length
+            self.stage = Stage.BODY_LENGTH
+            self.remaining = content_length
         else:
-            self.state = END_NEXT
+            self.stage = Stage.END_NEXT
         return RequestHead(method, target, version, headers, keep_alive)
 
     # -- the body ----------------------------------------------------------------------------
@@ -212,14 +228,14 @@ class RequestParser:
         del buf[:take]
         self.remaining -= take
         if self.remaining == 0:
-            self.state = END_NEXT
+            self.stage = Stage.END_NEXT
         return data
 
     def _chunked(self):
         buf = self.buffer
         while True:
-            state = self.state
-            if state == CHUNK_SIZE:
+            stage = self.stage
+            if stage is Stage.CHUNK_SIZE:
                 end = buf.find(b"\r\n")
                 if end < 0:
                     if len(buf) > 1024:
@@ -230,8 +246,8 @@ class RequestParser:
                     raise ParseError("malformed chunk-size line")
                 del buf[:end + 2]
                 self.remaining = int(m.group(1), 16)
-                self.state = CHUNK_DATA if self.remaining else TRAILERS
-            elif state == CHUNK_DATA:
+                self.stage = Stage.CHUNK_DATA if self.remaining else Stage.TRAILERS
+            elif stage is Stage.CHUNK_DATA:
                 if not buf:
                     return NEED_DATA
                 take = min(self.remaining, len(buf))
@@ -239,16 +255,16 @@ class RequestParser:
                 del buf[:take]
                 self.remaining -= take
                 if self.remaining == 0:
-                    self.state = CHUNK_CRLF
+                    self.stage = Stage.CHUNK_CRLF
                 return data
-            elif state == CHUNK_CRLF:
+            elif stage is Stage.CHUNK_CRLF:
                 if len(buf) < 2:
                     return NEED_DATA
                 if buf[:2] != b"\r\n":
                     raise ParseError("chunk data not followed by CRLF")
                 del buf[:2]
-                self.state = CHUNK_SIZE
-            elif state == TRAILERS:
+                self.stage = Stage.CHUNK_SIZE
+            elif stage is Stage.TRAILERS:
                 # trailer fields are read and dropped: ASGI has no place for them here
                 end = buf.find(b"\r\n")
                 if end < 0:
@@ -258,7 +274,7 @@ class RequestParser:
                 line = bytes(buf[:end])
                 del buf[:end + 2]
                 if not line:
-                    self.state = DONE
+                    self.stage = Stage.DONE
                     return END
                 if _HEADER_LINE.fullmatch(line) is None:
                     raise ParseError("malformed trailer line")
