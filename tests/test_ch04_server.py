@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from course import servers
+from course.testing import raw_http
 
 CODE = Path(__file__).resolve().parent.parent / "code" / "04_wsgi_server_from_scratch"
 SERVER = CODE / "server.py"
@@ -103,16 +104,8 @@ def test_ch04_validated_app_suite_passes_under(kind):
 
 
 def _raw(port: int, data: bytes, wait_close: bool = True, timeout: float = 3.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        out = b""
-        sock.settimeout(timeout if wait_close else 0.5)
-        try:
-            while chunk := sock.recv(65536):
-                out += chunk
-        except (TimeoutError, socket.timeout):
-            assert not wait_close, f"the server did not close the connection; got {out!r}"
-        return out
+    """The raw reply; with ``wait_close`` the server must close the connection after it."""
+    return raw_http(port, data, timeout=timeout, until_close=wait_close, must_close=wait_close)
 
 
 def test_ch04_keep_alive_pipelining_chunked_upload_and_expect():
