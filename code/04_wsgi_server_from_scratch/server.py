@@ -18,17 +18,23 @@ request line is allowed and skipped.
 Rule 2, refusing.  A request that could be read in two ways is refused with a 400: a
 Content-Length together with Transfer-Encoding, a Content-Length that is not one decimal number
 or that is repeated, a folded field line (obs-fold), a malformed field line, chunk or request
-line, and an HTTP/1.1 request without exactly one Host field.  A transfer coding other than
-chunked gets a 501, and an HTTP version above 1.x gets a 505.  After a refusal the connection is
-closed, so that no leftover bytes can be read as a second, smuggled request.
+line, and an HTTP/1.1 request without exactly one Host field.  A second Host or Content-Type
+field is refused too, and so is a trailer field that may not be a trailer (Content-Length,
+Host, ..., RFC 9110 §6.5.1).  The request target must have the form its method allows
+(RFC 9112 §3.2): "*" only with OPTIONS, "host:port" only with CONNECT (which this server does
+not implement: 501), and otherwise a path starting with "/" or an absolute URI
+("http://host/path", whose path is used and whose host replaces the Host field).  A transfer
+coding other than chunked gets a 501, and an HTTP version above 1.x gets a 505.  After a refusal
+the connection is closed, so that no leftover bytes can be read as a second, smuggled request.
 
 Rule 3, the environ.  The body is read whole before the app is called, and ``wsgi.input`` is a
 BytesIO holding it.  PATH_INFO is the percent-decoded path, as latin-1 text (PEP 3333).  Header
 fields whose names contain "_" are dropped, because "X_User" and "X-User" would both become
 HTTP_X_USER.
 
-Rule 4, start_response.  It checks that the status and headers are native strings without CR or
-LF, and records them.  It sends nothing.  A second call is allowed only with ``exc_info``.  The
+Rule 4, start_response.  It checks that the status and headers are native strings of latin-1
+characters without CR or LF (else the app gets a ValueError, and the client a 500), and records
+them.  It sends nothing.  A second call is allowed only with ``exc_info``.  The
 head goes out together with the first non-empty body chunk.
 
 Rule 5, framing.  The client must know where the body ends.  If the app gave a Content-Length,
@@ -83,6 +89,22 @@ FIELD_LINE = re.compile(rb"(%s):([^\x00-\x08\x0a-\x1f\x7f]*)" % TOKEN)
 # chunk-size [chunk-ext] (RFC 9112 §7.1): hex digits only, at most 8 of them.
 CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
 CONTENT_LENGTH_VALUE = re.compile(r"[0-9]{1,15}")
+# The four forms of a request target (RFC 9112 §3.2).  origin-form is "/path?query";
+# absolute-form is what a client sends to a proxy: "http://host/path?query".
+ABSOLUTE_FORM = re.compile(r"(?i:https?)://([^/?#]*)([^#]*)")
+AUTHORITY_FORM = re.compile(r"[^/?#@\s]+:[0-9]+")            # host:port, for CONNECT only
+
+# Fields that a request may carry once only: a second value cannot be combined with the first
+# (RFC 9110 §5.3).  Content-Length has its own, stricter rule in body_framing.
+SINGLETON_FIELDS = ("host", "content-type")
+# Fields that must not arrive as trailers, after a chunked body (RFC 9110 §6.5.1): framing,
+# routing, request modifiers, authentication, and how to process the content.
+FORBIDDEN_TRAILERS = frozenset({
+    "transfer-encoding", "content-length", "host", "trailer", "te", "connection", "keep-alive",
+    "upgrade", "expect", "max-forwards", "cache-control", "pragma", "range", "if-match",
+    "if-none-match", "if-modified-since", "if-unmodified-since", "if-range", "authorization",
+    "proxy-authorization", "cookie", "content-type", "content-encoding", "content-range",
+})
 
 # Responses with these statuses never have a body (rule 5).
 NO_BODY_STATUSES = {*range(100, 200), 204, 304}
@@ -151,6 +173,31 @@ def values_of(fields: list[tuple[str, str]], name: str) -> list[str]:
     return [value for field_name, value in fields if field_name == name]
 
 
+def split_target(method: str, target: str) -> tuple[str, str | None]:
+    """Check the target's form against the method (RFC 9112 §3.2).
+
+    Returns the target in origin-form ("/path?query", or "*") and the authority ("host:port")
+    of an absolute-form target, which replaces the Host field (RFC 9112 §3.2.2), else None.
+    """
+    if target == "*":
+        if method != "OPTIONS":
+            raise HTTPError(400, "the target * is allowed only with OPTIONS")
+        return target, None
+    if method == "CONNECT":
+        if AUTHORITY_FORM.fullmatch(target) is None:
+            raise HTTPError(400, "CONNECT needs a host:port target")
+        raise HTTPError(501, "CONNECT (a tunnel through a proxy) is not implemented here")
+    if target.startswith("/"):
+        return target, None
+    match = ABSOLUTE_FORM.fullmatch(target)
+    if match is None:
+        raise HTTPError(400, "the target must start with / or be an absolute http(s) URI")
+    authority, path = match.groups()
+    if not path.startswith("/"):            # "http://host" or "http://host?q": path is "/"
+        path = "/" + path
+    return path, authority
+
+
 def check_host(version: str, fields: list[tuple[str, str]]) -> None:
     """RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; none is fine in 1.0."""
     hosts = len(values_of(fields, "host"))
@@ -160,12 +207,20 @@ def check_host(version: str, fields: list[tuple[str, str]]) -> None:
         raise HTTPError(400, "an HTTP/1.1 request needs exactly one Host field")
 
 
+def check_singletons(fields: list[tuple[str, str]]) -> None:
+    """A field that holds one value (Host, Content-Type) may not come twice."""
+    for name in SINGLETON_FIELDS:
+        if len(values_of(fields, name)) > 1:
+            raise HTTPError(400, f"the {name} field may appear only once")
+
+
 def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
     """How the request body is delimited (RFC 9112 §6.3).
 
     Returns the body's length in bytes, or None when the body is chunked.
     """
     check_host(version, fields)
+    check_singletons(fields)
     transfer_codings = ",".join(values_of(fields, "transfer-encoding")).lower()
     lengths = values_of(fields, "content-length")
     if transfer_codings and lengths:
@@ -205,7 +260,12 @@ def wants_keep_alive(version: str, fields: list[tuple[str, str]]) -> bool:
 
 def wants_continue(version: str, fields: list[tuple[str, str]]) -> bool:
     """Does the client wait for "100 Continue" before sending its body (RFC 9110 §10.1.1)?"""
-    return version == "HTTP/1.1" and ("expect", "100-continue") in fields
+    if version != "HTTP/1.1":
+        return False
+    for value in values_of(fields, "expect"):
+        if value.lower() == "100-continue":     # the expectation is case-insensitive
+            return True
+    return False
 
 
 # -- The environ (rule 3) -----------------------------------------------------------------------
@@ -256,6 +316,15 @@ def build_environ(method, target, version, fields, body, server_addr, client_add
 
 # -- The response (rules 4 to 7) ----------------------------------------------------------------
 
+def is_latin1(text: str) -> bool:
+    """Can ``text`` go on the wire as it is?  PEP 3333 wants latin-1 in status and headers."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Progress(enum.Enum):
     """Where one response is."""
     NOT_STARTED = "the app has not called start_response yet"
@@ -299,6 +368,8 @@ class Response:
         for text in texts:
             if type(text) is not str or any(c in text for c in "\r\n\0"):  # response splitting
                 raise ValueError(f"start_response: {text!r} must be a str without CR/LF/NUL")
+            if not is_latin1(text):
+                raise ValueError(f"start_response: {text!r} is not latin-1 (PEP 3333)")
         self.status = status
         self.headers = list(headers)
         self.progress = Progress.STARTED
@@ -337,9 +408,10 @@ class Response:
             lines.append("Connection: keep-alive")
         else:
             lines.append("Connection: close")
-        self.progress = Progress.HEAD_SENT
         text = "\r\n".join(lines) + "\r\n\r\n"
-        return text.encode("latin-1")
+        head = text.encode("latin-1")
+        self.progress = Progress.HEAD_SENT
+        return head
 
     def write(self, data: bytes, known_length: int | None = None) -> None:
         if not data:
@@ -452,10 +524,21 @@ class Connection:
             body += self.read_exactly(size)
             if self.read_exactly(2) != b"\r\n":
                 raise HTTPError(400, "chunk data not followed by CRLF")
-        trailer_line = self.read_until(b"\r\n", MAX_LINE, 431)
-        while trailer_line:                 # trailer fields, up to an empty line: ignored
-            trailer_line = self.read_until(b"\r\n", MAX_LINE, 431)
+        self.read_trailers()
         return bytes(body)
+
+    def read_trailers(self) -> None:
+        """Trailer fields, up to an empty line: checked, then ignored (RFC 9110 §6.5)."""
+        count = 0
+        line = self.read_until(b"\r\n", MAX_LINE, 431)
+        while line:
+            count += 1
+            if count > MAX_HEADERS:
+                raise HTTPError(431, "too many trailer fields")
+            name, _ = parse_field_line(line)
+            if name in FORBIDDEN_TRAILERS:
+                raise HTTPError(400, f"{name} may not be sent as a trailer (RFC 9110 §6.5.1)")
+            line = self.read_until(b"\r\n", MAX_LINE, 431)
 
     def wait_for_next_request(self, waiting: queue.Queue) -> bool:
         """Rule 8: wait for bytes, but give up if others wait for a thread or time is up."""
@@ -502,6 +585,10 @@ class Connection:
         try:
             head = self.read_until(b"\r\n\r\n", MAX_HEAD, 431)
             method, target, version, fields = parse_head(head)
+            target, authority = split_target(method, target)
+            if authority is not None:       # RFC 9112 §3.2.2: the target's host wins
+                fields = [(name, value) for name, value in fields if name != "host"]
+                fields.append(("host", authority))
             length = body_framing(version, fields)
             if wants_continue(version, fields):
                 self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
