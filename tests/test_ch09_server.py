@@ -83,6 +83,20 @@ MALFORMED = {
     "header block too large": (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000
                                + b"\r\n\r\n", {400, 431}),
     "HTTP/2.0 on an HTTP/1 port": (b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", {400, 505}),
+    # RFC 9112 §3.2: the target's form must fit the method
+    "* with GET": (b"GET * HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    "host:port with GET": (b"GET example.test:80 HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    "target without a leading /": (b"GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    "CONNECT with a path": (b"CONNECT / HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    # RFC 9110 §5.3 / §6.5.1: singleton fields once; no framing or routing in trailers
+    "two Host fields": (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", {400}),
+    "two Content-Type fields": (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: a/b\r\n"
+                                b"Content-Type: c/d\r\nContent-Length: 0\r\n\r\n", {400}),
+    "Content-Length as a trailer": (b"POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                    b"Transfer-Encoding: chunked\r\n\r\n"
+                                    b"3\r\nabc\r\n0\r\nContent-Length: 3\r\n\r\n", {400}),
+    "Host as a trailer": (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                          b"\r\n3\r\nabc\r\n0\r\nHost: evil\r\n\r\n", {400}),
 }
 
 
@@ -94,6 +108,35 @@ def test_ch09_malformed_requests_are_rejected_and_the_server_keeps_serving(parse
             status_line = reply.split(b"\r\n", 1)[0]
             assert status_line[:9] == b"HTTP/1.1 " and int(status_line[9:12]) in statuses, (
                 f"{name}: expected a status in {sorted(statuses)}, got {status_line!r}")
+        assert get(srv.url + "/") == (200, b"Hello, world!\n"), "the server stopped serving"
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_absolute_form_target_is_accepted_with_its_path(parser):
+    """RFC 9112 §3.2.2: a server must accept absolute-form; the path comes from it."""
+    with ours(parser) as srv:
+        reply = raw_http(srv.port, b"GET http://example.test/ HTTP/1.1\r\nHost: x\r\n"
+                                   b"Connection: close\r\n\r\n", timeout=3)
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"Hello, world!\n"), reply
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_a_head_that_trickles_in_gets_408_after_the_head_timeout(parser):
+    """Slow loris: a client that sends part of a head and then waits must not hold the
+    connection forever.  The timeout is configurable (HEAD_TIMEOUT by default)."""
+    with ours(parser, "apps:demo", "--head-timeout", "0.5", "--keep-alive-timeout", "30") as srv:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            started = time.monotonic()
+            reply = b""
+            chunk = sock.recv(65536)
+            while chunk:
+                reply += chunk
+                chunk = sock.recv(65536)
+            took = time.monotonic() - started
+        assert reply.startswith(b"HTTP/1.1 408"), f"expected a 408, got {reply[:80]!r}"
+        assert b"connection: close" in reply.lower(), reply
+        assert took < 4, f"the 0.5 s head timeout took {took:.1f} s"
         assert get(srv.url + "/") == (200, b"Hello, world!\n"), "the server stopped serving"
 
 

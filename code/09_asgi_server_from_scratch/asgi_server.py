@@ -26,8 +26,10 @@ What it does, in the order a request meets it:
   by a queue.  ``send`` is a state machine: start, then body…, and nothing after the final
   body -- a violation raises ``RuntimeError`` in the app;
 * keep-alive (the next request on the same connection), pipelining (it waits), an idle
-  timeout, ``http.disconnect`` when the peer goes away, backpressure (``send`` waits for
-  the transport's buffer to drain), lifespan, graceful shutdown and limits;
+  timeout, a head timeout (a request head must arrive whole within HEAD_TIMEOUT seconds of
+  its first byte, else 408 and close: slow loris), ``http.disconnect`` when the peer goes
+  away, backpressure (``send`` waits for the transport's buffer to drain), lifespan,
+  graceful shutdown and limits;
 * a malformed request is answered 400 (or 431/413/501/505) and that connection closed.
 
 What it is not: a production server.  No TLS, HTTP/2, WebSockets, ``Expect: 100-continue``,
@@ -58,6 +60,10 @@ import hand_parser  # noqa: E402  (a sibling file; code/ is not a package)
 __all__ = ["Config", "HttpProtocol", "RequestCycle", "ClientDisconnected", "serve", "main"]
 
 DISCONNECT = {"type": "http.disconnect"}
+# Seconds a client may take to send a whole request head once its first byte has arrived.
+# A client that trickles its head (slow loris, chapter 06) gets a 408 and the connection is
+# closed: RFC 9110 §15.5.9 -- the server gave up waiting, and says "connection: close".
+HEAD_TIMEOUT = 10.0
 
 
 class ClientDisconnected(OSError):
@@ -69,7 +75,8 @@ class Config:
 
     def __init__(self, app, *, host: str = "127.0.0.1", port: int = 8000,
                  parser: str = "h11", loop: str = "asyncio", lifespan: str = "auto",
-                 keep_alive_timeout: float = 5.0, graceful_timeout: float = 30.0,
+                 keep_alive_timeout: float = 5.0, head_timeout: float = HEAD_TIMEOUT,
+                 graceful_timeout: float = 30.0,
                  max_head: int = 16 * 1024, max_headers: int = 100,
                  max_body: int = 10 * 1024 * 1024, high_water: int = 64 * 1024,
                  access_log: bool = False) -> None:
@@ -77,6 +84,7 @@ class Config:
         self.host, self.port = host, port
         self.parser, self.loop, self.lifespan = parser, loop, lifespan
         self.keep_alive_timeout = keep_alive_timeout
+        self.head_timeout = head_timeout
         self.graceful_timeout = graceful_timeout
         self.max_head, self.max_headers, self.max_body = max_head, max_headers, max_body
         self.high_water = high_water
@@ -198,9 +206,12 @@ class H11Wire:
             version = event.http_version.decode()
             if version not in ("1.0", "1.1"):   # h11 parses any HTTP/x.y
                 raise ParseError("only HTTP/1.0 and HTTP/1.1 are spoken here", 505)
+            self.check_like_the_hand_parser(event.method, event.target, headers)
             self.head_request = event.method == b"HEAD"
             return Head(event.method, event.target, version, headers, keep_alive)
         if cls is h11.EndOfMessage:
+            for name, _ in event.headers:       # trailer fields (h11 accepts any)
+                self.check(hand_parser.check_trailer, name)
             return END
         if event is h11.NEED_DATA:
             return NEED_DATA
@@ -209,6 +220,18 @@ class H11Wire:
         if cls is h11.ConnectionClosed:
             return NEED_DATA
         raise ParseError(f"unexpected {cls.__name__}")
+
+    def check(self, rule, *args) -> None:
+        """Run one of hand_parser's checks, raising this module's ParseError."""
+        try:
+            rule(*args)
+        except hand_parser.ParseError as exc:
+            raise ParseError(str(exc), exc.status) from None
+
+    def check_like_the_hand_parser(self, method: bytes, target: bytes, headers) -> None:
+        """Rules h11 0.16 does not enforce: the target's form, one Host, one Content-Type."""
+        self.check(hand_parser.check_target, method, target)
+        self.check(hand_parser.check_singletons, headers)
 
     def response_head(self, status: int, headers, extra) -> bytes:
         try:
@@ -418,7 +441,8 @@ class HttpProtocol(asyncio.Protocol):
         self.write_paused = False
         self.read_paused = False
         self.drain_waiter: asyncio.Future | None = None
-        self.idle_timer: asyncio.TimerHandle | None = None
+        self.idle_timer: asyncio.TimerHandle | None = None    # no request started yet
+        self.head_timer: asyncio.TimerHandle | None = None    # a head is arriving
         self.closed = False
 
     # asyncio calls these ------------------------------------------------------------------
@@ -435,6 +459,7 @@ class HttpProtocol(asyncio.Protocol):
             self.idle_timer = None
         self.wire.feed(data)
         self.handle_events()
+        self.watch_head()
 
     def eof_received(self) -> None:
         # The client will send nothing more.  Like uvicorn, we treat that as the client
@@ -446,6 +471,7 @@ class HttpProtocol(asyncio.Protocol):
         self.server.connections.discard(self)
         if self.idle_timer is not None:
             self.idle_timer.cancel()
+        self.stop_head_timer()
         if self.cycle is not None:
             self.cycle.disconnect()       # the app's next receive() gets http.disconnect
         self._release_drain()
@@ -481,8 +507,10 @@ class HttpProtocol(asyncio.Protocol):
             elif event is NEED_DATA:
                 return
             else:  # PAUSED: this request is complete; the next one waits for our response
-                # Stop reading only if pipelined bytes pile up.  Pausing after *every*
-                # request would cost two epoll_ctl system calls per request for nothing.
+                # Stop reading only if pipelined bytes pile up past the high-water mark.
+                # (uvicorn's h11 protocol pauses as soon as h11 says PAUSED, i.e. as soon as
+                # one pipelined request is buffered; for an ordinary request, one at a time,
+                # neither uvicorn nor we pause reading at all.)
                 if wire.buffered() > self.config.high_water and not self.read_paused:
                     self.read_paused = True
                     self.transport.pause_reading()
@@ -537,7 +565,8 @@ class HttpProtocol(asyncio.Protocol):
             self.read_paused = False
             self.transport.resume_reading()
         self.handle_events()                # a pipelined request may be waiting
-        if self.cycle is None:
+        self.watch_head()
+        if self.cycle is None and self.head_timer is None:
             self._start_idle_timer()
 
     def body_consumed(self, cycle: RequestCycle) -> None:
@@ -577,6 +606,23 @@ class HttpProtocol(asyncio.Protocol):
         waiter, self.drain_waiter = self.drain_waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+    def watch_head(self) -> None:
+        """Time a request head from its first byte to its last (slow loris: HEAD_TIMEOUT)."""
+        if self.closed or self.cycle is not None:
+            self.stop_head_timer()              # the head is complete: a request is running
+        elif self.wire.buffered() and self.head_timer is None:
+            self.head_timer = self.loop.call_later(self.config.head_timeout, self.head_too_slow)
+
+    def stop_head_timer(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def head_too_slow(self) -> None:
+        self.head_timer = None
+        if self.cycle is None and not self.closed:
+            self.reject(408, "the request head did not arrive in time")
 
     def _start_idle_timer(self) -> None:
         self.idle_timer = self.loop.call_later(self.config.keep_alive_timeout, self.close)
@@ -698,6 +744,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lifespan", choices=["auto", "off"], default="auto")
     parser.add_argument("--app-dir", default=".", help="put this directory on sys.path")
     parser.add_argument("--keep-alive-timeout", type=float, default=5.0)
+    parser.add_argument("--head-timeout", type=float, default=HEAD_TIMEOUT)
     parser.add_argument("--graceful-timeout", type=float, default=30.0)
     parser.add_argument("--access-log", action="store_true")
     args = parser.parse_args(argv)
@@ -705,6 +752,7 @@ def main(argv: list[str] | None = None) -> None:
     config = Config(load_app(args.app), host=args.host, port=args.port, parser=args.parser,
                     loop=args.loop, lifespan=args.lifespan,
                     keep_alive_timeout=args.keep_alive_timeout,
+                    head_timeout=args.head_timeout,
                     graceful_timeout=args.graceful_timeout, access_log=args.access_log)
     if args.loop == "uvloop":
         import uvloop

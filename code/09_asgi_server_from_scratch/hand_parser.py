@@ -14,7 +14,9 @@ Python -- a few ``bytes.find`` calls and precompiled regular expressions per req
 per-byte loop.  What it is NOT: a complete HTTP/1.1 implementation.  It does not speak
 HTTP/1.0 keep-alive (1.0 connections close after one response, as with h11), ``Expect:
 100-continue``, or absolute-form targets beyond taking their path.  It is strict where
-leniency is dangerous: anything RFC 9112 calls invalid is rejected with a 4xx, never guessed.
+leniency is dangerous: anything RFC 9112 calls invalid is rejected with a 4xx, never guessed --
+including a target whose form the method does not allow (RFC 9112 §3.2), a second Host or
+Content-Type field, and a trailer field that may not be a trailer (RFC 9110 §6.5.1).
 
 Theory of operation (the rules that affect the state machine all live in this file):
 
@@ -80,6 +82,22 @@ _REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % _TOKE
 # whitespace) fails the name pattern and is rejected.
 _HEADER_LINE = re.compile(rb"(%s):([\t\x20-\x7e\x80-\xff]*)" % _TOKEN)
 _DIGITS = re.compile(rb"[0-9]{1,18}")
+# RFC 9112 §3.2: the four forms of a request target.  origin-form "/path?q" for most requests,
+# absolute-form "http://host/path?q" (sent to proxies, valid for every server), authority-form
+# "host:port" for CONNECT only, asterisk-form "*" for OPTIONS only.
+_ABSOLUTE_FORM = re.compile(rb"(?i:https?)://[^/?#]*[^#]*")
+_AUTHORITY_FORM = re.compile(rb"[^/?#@]+:[0-9]+")
+# Fields that may come once only: a second value could not be combined with the first.
+SINGLETON_FIELDS = (b"host", b"content-type")
+# RFC 9110 §6.5.1: fields that must not be sent as trailers -- framing, routing, request
+# modifiers, authentication, and how to process the content.
+FORBIDDEN_TRAILERS = frozenset({
+    b"transfer-encoding", b"content-length", b"host", b"trailer", b"te", b"connection",
+    b"keep-alive", b"upgrade", b"expect", b"max-forwards", b"cache-control", b"pragma",
+    b"range", b"if-match", b"if-none-match", b"if-modified-since", b"if-unmodified-since",
+    b"if-range", b"authorization", b"proxy-authorization", b"cookie", b"content-type",
+    b"content-encoding", b"content-range",
+})
 # RFC 9112 §7.1: chunk-size = 1*HEXDIG, then optional chunk-ext.  int(x, 16) alone would
 # also take "0x1a", "+1a", " 1a" and "1_a" -- exactly the leniency smuggling attacks use.
 _CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})((?:[ \t]*;[\x20-\x7e\t]*)?)")
@@ -100,6 +118,39 @@ class Stage(enum.Enum):
 
 
 
+def check_target(method: bytes, target: bytes) -> None:
+    """Raise ParseError unless the target has a form this method allows (RFC 9112 §3.2)."""
+    if target == b"*":
+        if method != b"OPTIONS":
+            raise ParseError("the target * is allowed only with OPTIONS")
+        return
+    if method == b"CONNECT":
+        if _AUTHORITY_FORM.fullmatch(target) is None:
+            raise ParseError("CONNECT needs a host:port target")
+        raise ParseError("CONNECT (a tunnel through a proxy) is not implemented here", 501)
+    if target.startswith(b"/"):
+        return
+    if _ABSOLUTE_FORM.fullmatch(target) is None:
+        raise ParseError("the target must start with / or be an absolute http(s) URI")
+
+
+def check_singletons(headers: list[tuple[bytes, bytes]]) -> None:
+    """Raise ParseError if a field that may come once (Host, Content-Type) comes twice."""
+    for singleton in SINGLETON_FIELDS:
+        count = 0
+        for name, _ in headers:
+            if name == singleton:
+                count += 1
+        if count > 1:
+            raise ParseError(f"the {singleton.decode()} field may appear only once")
+
+
+def check_trailer(name: bytes) -> None:
+    """Raise ParseError if ``name`` (lower case) may not be a trailer (RFC 9110 §6.5.1)."""
+    if name in FORBIDDEN_TRAILERS:
+        raise ParseError(f"{name.decode()} may not be sent as a trailer (RFC 9110 §6.5.1)")
+
+
 class RequestParser:
     """Parse requests from a byte stream, one at a time (see the module docstring)."""
 
@@ -109,6 +160,7 @@ class RequestParser:
         self.buffer = bytearray()
         self.stage = Stage.HEAD
         self.remaining = 0          # body bytes still expected (length or current chunk)
+        self.trailers = 0           # trailer lines read so far (at most max_headers)
         self.keep_alive = True
 
     def feed(self, data: bytes) -> None:
@@ -167,6 +219,7 @@ class RequestParser:
         method, target, major, minor = match.groups()
         if major != b"1" or minor not in (b"0", b"1"):
             raise ParseError("only HTTP/1.0 and HTTP/1.1 are spoken here", 505)
+        check_target(method, target)
         version = "1.1" if minor == b"1" else "1.0"
         if len(lines) - 1 > self.max_headers:
             raise ParseError("too many header fields", 431)
@@ -203,6 +256,7 @@ class RequestParser:
                     keep_alive = False
         if version == "1.1" and hosts != 1:
             raise ParseError("HTTP/1.1 needs exactly one Host header (RFC 9112 §3.2)")
+        check_singletons(headers)
         if chunked and (content_length is not None or version == "1.0"):
             # RFC 9112 §6.1-6.3: both framings at once is how requests get smuggled.
             raise ParseError("Transfer-Encoding with Content-Length (or in HTTP/1.0)")
@@ -275,9 +329,15 @@ class RequestParser:
                 del buf[:end + 2]
                 if not line:
                     self.stage = Stage.DONE
+                    self.trailers = 0
                     return END
-                if _HEADER_LINE.fullmatch(line) is None:
+                match = _HEADER_LINE.fullmatch(line)
+                if match is None:
                     raise ParseError("malformed trailer line")
+                check_trailer(match.group(1).lower())
+                self.trailers += 1
+                if self.trailers > self.max_headers:
+                    raise ParseError("too many trailer fields", 431)
 
 
 # -- the response side ------------------------------------------------------------------------
