@@ -1,4 +1,5 @@
-"""Mistake: counts Host fields by exact name, so "host: h" is no Host and "Host" + "hOST" is accepted.
+"""Mistake: counts Host fields by exact name, so "host: h" is no Host and "Host" + "hOST" is
+accepted.
 
 Exercise 2.1 -- parse an HTTP/1.1 request head, incrementally and strictly (reference solution).
 

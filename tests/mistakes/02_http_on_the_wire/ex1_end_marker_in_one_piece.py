@@ -1,4 +1,5 @@
-"""Mistake: looks for CRLF CRLF only in the newest piece: an end marker split across two reads is missed.
+"""Mistake: looks for CRLF CRLF only in the newest piece: an end marker split across two reads
+is missed.
 
 Exercise 2.1 -- parse an HTTP/1.1 request head, incrementally and strictly (reference solution).
 

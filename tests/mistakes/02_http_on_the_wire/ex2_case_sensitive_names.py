@@ -1,4 +1,5 @@
-"""Mistake: compares header names case-sensitively, so "content-length" and "transfer-encoding" are not seen.
+"""Mistake: compares header names case-sensitively, so "content-length" and "transfer-encoding"
+are not seen.
 
 Exercise 2.2 -- body framing: Content-Length or chunked, and nothing ambiguous (solution).
 

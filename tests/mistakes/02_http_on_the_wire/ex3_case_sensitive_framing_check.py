@@ -1,4 +1,5 @@
-"""Mistake: refuses "Content-Length" in headers but lets "content-length" through (names are case-insensitive).
+"""Mistake: refuses "Content-Length" in headers but lets "content-length" through (names are
+case-insensitive).
 
 Exercise 2.3 -- write a correct HTTP/1.1 response (reference solution).
 

@@ -1,4 +1,5 @@
-"""Mistake: any request target is passed to the app: "*" with GET, "host:port" with GET, "index.html" (RFC 9112 §3.2).
+"""Mistake: any request target is passed to the app: "*" with GET, "host:port" with GET,
+"index.html" (RFC 9112 §3.2).
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

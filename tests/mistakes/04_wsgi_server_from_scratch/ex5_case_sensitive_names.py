@@ -1,4 +1,5 @@
-"""Mistake: header names are kept as sent, so "content-length" and "Content-Length" differ (RFC 9110 §5.1: names are case-insensitive).
+"""Mistake: header names are kept as sent, so "content-length" and "Content-Length" differ (RFC
+9110 §5.1: names are case-insensitive).
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

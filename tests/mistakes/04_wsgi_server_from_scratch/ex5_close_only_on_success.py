@@ -1,4 +1,5 @@
-"""Mistake: close() is called on the app's iterable only when the body was sent without an error (PEP 3333: on every path).
+"""Mistake: close() is called on the app's iterable only when the body was sent without an error
+(PEP 3333: on every path).
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

@@ -1,4 +1,5 @@
-"""Mistake: a second Content-Type field is accepted and joined with the first (RFC 9110 §5.3: it is a singleton field).
+"""Mistake: a second Content-Type field is accepted and joined with the first (RFC 9110 §5.3: it
+is a singleton field).
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

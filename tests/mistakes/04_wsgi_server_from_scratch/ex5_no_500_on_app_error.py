@@ -1,4 +1,5 @@
-"""Mistake: an exception from the app drops the connection instead of answering 500 before anything was sent.
+"""Mistake: an exception from the app drops the connection instead of answering 500 before
+anything was sent.
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

@@ -1,4 +1,5 @@
-"""Mistake: expects the whole head in one recv(): a head split across TCP segments is refused as malformed.
+"""Mistake: expects the whole head in one recv(): a head split across TCP segments is refused as
+malformed.
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

@@ -1,4 +1,5 @@
-"""Mistake: trailer fields are accepted whatever they are, Content-Length and Host too (RFC 9110 §6.5.1).
+"""Mistake: trailer fields are accepted whatever they are, Content-Length and Host too (RFC 9110
+§6.5.1).
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

@@ -1,4 +1,5 @@
-"""Mistake: the head is buffered until CRLF CRLF arrives, with no limit while waiting: an endless header line holds memory until the timeout.
+"""Mistake: the head is buffered until CRLF CRLF arrives, with no limit while waiting: an
+endless header line holds memory until the timeout.
 
 Exercise 4.5 -- your own WSGI server, graded by real clients.  (Reference solution:
 the chapter's code/04_wsgi_server_from_scratch/server.py with this exercise's signatures.)

@@ -1,4 +1,5 @@
-"""Mistake: an absolute-form target ends up verbatim in scope["path"] ("http://host/"), so the app answers 404.
+"""Mistake: an absolute-form target ends up verbatim in scope["path"] ("http://host/"), so the
+app answers 404.
 
 Exercise 9.5 -- the whole server (reference solution): asyncio streams + h11.
 

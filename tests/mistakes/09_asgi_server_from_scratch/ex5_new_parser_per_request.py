@@ -1,4 +1,5 @@
-"""Mistake: a new h11.Connection for every request: bytes of a pipelined request already read are lost.
+"""Mistake: a new h11.Connection for every request: bytes of a pipelined request already read
+are lost.
 
 Exercise 9.5 -- the whole server (reference solution): asyncio streams + h11.
 

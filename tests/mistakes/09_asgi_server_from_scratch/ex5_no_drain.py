@@ -1,4 +1,5 @@
-"""Mistake: send() writes without awaiting writer.drain(): no backpressure, a slow reader makes the server buffer the whole body.
+"""Mistake: send() writes without awaiting writer.drain(): no backpressure, a slow reader makes
+the server buffer the whole body.
 
 Exercise 9.5 -- the whole server (reference solution): asyncio streams + h11.
 

@@ -1,4 +1,5 @@
-"""Mistake: relies on h11 alone: "*" with GET, a second Content-Type and Content-Length as a trailer are accepted.
+"""Mistake: relies on h11 alone: "*" with GET, a second Content-Type and Content-Length as a
+trailer are accepted.
 
 Exercise 9.5 -- the whole server (reference solution): asyncio streams + h11.
 
