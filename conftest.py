@@ -1,3 +1,3 @@
 # Root conftest: load the course's pytest plugin (target selection, exercise fixtures,
-# per-exercise timeouts, friendly "not done yet" messages). See course/pytest_plugin.py.
-pytest_plugins = ["course.pytest_plugin"]
+# per-exercise timeouts, friendly "not done yet" messages). See course/grading/pytest_plugin.py.
+pytest_plugins = ["course.grading.pytest_plugin"]

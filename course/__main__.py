@@ -1,4 +1,4 @@
-"""``python -m course …`` -- see course/cli.py for the commands."""
+"""``python -m course …`` -- see course/cli/ for the commands."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Drive ASGI apps by hand, serve them, and check an HTTP server with the chapter 08 app suite.
+"""Drive ASGI apps by hand: the server's half of the message exchange, in process.
 
 What is here:
 
@@ -10,11 +10,11 @@ What is here:
   emits the app's events to the server.
 * :func:`call_lifespan` -- run the ``lifespan`` protocol: startup, then (if it completed)
   shutdown; returns what the app sent and the ``state`` it prepared.
-* :func:`serve` -- run an app under uvicorn in the foreground and print
-  ``Listening on http://HOST:PORT`` once it accepts connections (chapter scripts use it).
-* :func:`check_server` -- send real HTTP requests to a server that serves the chapter 08 app
-  suite (``code/08_asgi_messages/app_suite.py``, attribute ``app``) and return the problems
-  found (an empty list when every check passed).  Chapter 09 checks its own server with it.
+
+To run an app under a real server, see :func:`course.servers.serve` (in the foreground, for
+chapter scripts) and :func:`course.servers.uvicorn` (a child process).  The HTTP checks that
+chapters 08 and 09 run against real servers live next to the app suite they exercise:
+``code/08_asgi_messages/check_server.py``.
 
 What it is not: a full ASGI server or a conformance suite.  ``call_asgi`` does not speak HTTP;
 it only plays the server's half of the message exchange, strictly.
@@ -23,30 +23,20 @@ it only plays the server's half of the message exchange, strictly.
 from __future__ import annotations
 
 import asyncio
-import http.client
-import importlib.util
 import json
-import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from types import ModuleType
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 __all__ = [
-    "APP_SUITE",
-    "APP_SUITE_DIR",
     "AsgiResponse",
     "acall_asgi",
     "acall_lifespan",
     "call_asgi",
     "call_lifespan",
-    "check_server",
     "http_scope",
-    "load_app_suite",
-    "serve",
 ]
 
 Message = dict[str, Any]
@@ -54,8 +44,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[dict, Receive, Send], Awaitable[None]]
 
-APP_SUITE_DIR = Path(__file__).resolve().parent.parent / "code" / "08_asgi_messages"
-APP_SUITE = "app_suite:app"  # uvicorn app_suite:app --app-dir code/08_asgi_messages
 
 
 # ------------------------------------------------------------------ building a scope
@@ -232,8 +220,8 @@ async def acall_asgi(app: ASGIApp, method: str = "GET", path: str = "/",
         disconnected.set()
         done.set()
     try:
-        returned = await asyncio.wait_for(app(scope, receive, send), timeout)
-    except (asyncio.TimeoutError, TimeoutError):
+        returned: object = await asyncio.wait_for(app(scope, receive, send), timeout)
+    except TimeoutError:
         raise AssertionError(
             f"the app did not return within {timeout:g} s (after {body_messages()} body "
             f"messages) -- an endless loop, or awaiting receive() for something that never "
@@ -250,7 +238,7 @@ async def acall_asgi(app: ASGIApp, method: str = "GET", path: str = "/",
     return result
 
 
-def _run(coro: Awaitable) -> Any:
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run ``coro`` to completion, even when an event loop is already running (Jupyter)."""
     try:
         asyncio.get_running_loop()
@@ -261,7 +249,7 @@ def _run(coro: Awaitable) -> Any:
     def target() -> None:
         try:
             box["value"] = asyncio.run(coro)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as exc:
             box["error"] = exc
 
     thread = threading.Thread(target=target)
@@ -324,7 +312,7 @@ async def acall_lifespan(app: ASGIApp, *, state: dict | None = None, shutdown: b
             await inbox.put({"type": "lifespan.shutdown"})
             await asyncio.wait_for(replied.wait(), timeout)
             await asyncio.wait_for(task, timeout)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         raise AssertionError(f"the app did not answer a lifespan message within {timeout:g} s "
                              f"(sent so far: {[m.get('type') for m in sent]})") from None
     finally:
@@ -344,176 +332,3 @@ def call_lifespan(app: ASGIApp, *, state: dict | None = None, shutdown: bool = T
     support lifespan) raises here.
     """
     return _run(acall_lifespan(app, state=state, shutdown=shutdown, timeout=timeout))
-
-
-# ------------------------------------------------------------------ serving
-
-def serve(app: ASGIApp | str, host: str = "127.0.0.1", port: int = 8000, **config: Any) -> None:
-    """Run ``app`` under uvicorn until Ctrl-C/SIGTERM; print ``Listening on …`` when ready."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **config))
-
-    async def main() -> None:
-        task = asyncio.ensure_future(server.serve())
-        while not server.started and not task.done():
-            await asyncio.sleep(0.05)
-        if server.started:
-            print(f"Listening on http://{host}:{port}", flush=True)
-        await task
-
-    asyncio.run(main())
-    if not server.started:
-        sys.exit(1)
-
-
-# ------------------------------------------------------------------ the app suite
-
-def load_app_suite() -> ModuleType:
-    """Import ``code/08_asgi_messages/app_suite.py`` (by path: ``code/`` is not a package)."""
-    cached = sys.modules.get("course_app_suite")
-    if cached is not None:
-        return cached
-    spec = importlib.util.spec_from_file_location("course_app_suite",
-                                                  APP_SUITE_DIR / "app_suite.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["course_app_suite"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _request(base: str, method: str, target: str, body: bytes | Iterable[bytes] | None = None,
-             headers: Mapping[str, str] | None = None, timeout: float = 5.0,
-             conn: http.client.HTTPConnection | None = None):
-    parts = urlsplit(base)
-    own = conn is None
-    if own:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
-    prefix = parts.path.rstrip("/")
-    encode_chunked = body is not None and not isinstance(body, bytes)
-    conn.request(method, prefix + target, body=body, headers=dict(headers or {}),
-                 encode_chunked=encode_chunked)
-    response = conn.getresponse()
-    data = response.read()
-    if own:
-        conn.close()
-    return response, data
-
-
-def check_server(base_url: str, *, lifespan: bool = False, timeout: float = 5.0) -> list[str]:
-    """Check an HTTP server that serves the chapter 08 app suite at ``base_url``.
-
-    The server must run ``app_suite:app`` from ``code/08_asgi_messages`` (see
-    :data:`APP_SUITE_DIR`, :data:`APP_SUITE`).  Real HTTP requests check: a plain response
-    with Content-Length; 404; echo of an empty, a small, a large (256 KiB) and a chunked
-    (Transfer-Encoding: chunked) request body; a streamed countdown (many body messages,
-    no Content-Length); the scope as the app saw it (method, decoded path vs raw_path,
-    query_string bytes, lower-cased headers, client, http_version); two requests on one
-    keep-alive connection.  With ``lifespan=True`` it also checks that lifespan startup ran
-    and its state reached the request.  Returns one line per problem; ``[]`` means all good.
-    """
-    problems: list[str] = []
-    base = base_url.rstrip("/")
-
-    def check(name: str, fn: Callable[[], None]) -> None:
-        try:
-            fn()
-        except AssertionError as exc:
-            problems.append(f"{name}: {exc}")
-        except Exception as exc:  # noqa: BLE001 - a broken server may fail in any way
-            problems.append(f"{name}: {type(exc).__name__}: {exc}")
-
-    def hello() -> None:
-        resp, data = _request(base, "GET", "/hello", timeout=timeout)
-        assert resp.status == 200, f"expected status 200, got {resp.status}"
-        assert data == b"Hello, ASGI!\n", f"expected body b'Hello, ASGI!\\n', got {data[:80]!r}"
-        assert resp.getheader("content-type", "").startswith("text/plain"), (
-            f"expected the app's Content-Type text/plain, got {resp.getheader('content-type')!r}")
-        assert resp.getheader("content-length") == str(len(data)), (
-            f"the app set Content-Length {len(data)}; the server sent "
-            f"{resp.getheader('content-length')!r}")
-
-    def not_found() -> None:
-        resp, data = _request(base, "GET", "/no/such/page", timeout=timeout)
-        assert resp.status == 404, f"expected 404 for an unknown path, got {resp.status}"
-        assert b"not found" in data.lower(), f"expected a 'Not found' body, got {data[:80]!r}"
-
-    def echo(body: bytes | list[bytes], label: str) -> Callable[[], None]:
-        def run() -> None:
-            whole = body if isinstance(body, bytes) else b"".join(body)
-            resp, data = _request(base, "POST", "/echo", body=body,
-                                  headers={"Content-Type": "application/octet-stream"},
-                                  timeout=timeout)
-            assert resp.status == 200, f"{label}: expected status 200, got {resp.status}"
-            assert data == whole, (
-                f"{label}: sent {len(whole)} bytes, got {len(data)} back -- every "
-                "http.request message (more_body=True until the last) must reach the app")
-        return run
-
-    def countdown() -> None:
-        resp, data = _request(base, "GET", "/countdown?from=5", timeout=timeout)
-        assert resp.status == 200, f"expected status 200, got {resp.status}"
-        assert data == b"5\n4\n3\n2\n1\nliftoff!\n", f"expected 5..1 and liftoff!, got {data!r}"
-        assert resp.getheader("content-length") is None, (
-            "a streamed response without a Content-Length from the app must not get one")
-        assert (resp.getheader("transfer-encoding") or "").lower() == "chunked", (
-            "HTTP/1.1 response of unknown length: expected Transfer-Encoding: chunked, got "
-            f"{resp.getheader('transfer-encoding')!r}")
-
-    def info() -> None:
-        resp, data = _request(base, "GET", "/info/caf%C3%A9?a=1&b=two%20words&a=3",
-                              headers={"X-Course-Test": "Mixed-Case Value"}, timeout=timeout)
-        assert resp.status == 200, f"expected status 200, got {resp.status}"
-        seen = json.loads(data)
-        expected = {"type": "http", "method": "GET", "path": "/info/café",
-                    "raw_path": "/info/caf%C3%A9", "query_string": "a=1&b=two%20words&a=3",
-                    "http_version": "1.1", "scheme": "http"}
-        for key, value in expected.items():
-            assert seen.get(key) == value, (
-                f"scope[{key!r}]: expected {value!r}, got {seen.get(key)!r}")
-        names = [name for name, _ in seen["headers"]]
-        assert all(name == name.lower() for name in names), (
-            f"header names in the scope must be lower-case, got {names}")
-        assert ["x-course-test", "Mixed-Case Value"] in seen["headers"], (
-            f"expected header ['x-course-test', 'Mixed-Case Value'] in the scope, "
-            f"got {seen['headers']}")
-        assert any(name == "host" for name in names), "the Host header must be in the scope"
-        client = seen.get("client")
-        assert client and client[0] == "127.0.0.1" and isinstance(client[1], int), (
-            f"scope['client'] should be ['127.0.0.1', <port>], got {client!r}")
-        assert seen.get("asgi_version", "").startswith("3"), (
-            f"scope['asgi']['version'] should be '3.0', got {seen.get('asgi_version')!r}")
-
-    def keep_alive() -> None:
-        parts = urlsplit(base)
-        conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=timeout)
-        try:
-            for n in (1, 2):
-                resp, data = _request(base, "GET", "/hello", conn=conn)
-                assert resp.status == 200 and data == b"Hello, ASGI!\n", (
-                    f"request {n} on one kept-alive connection: got {resp.status} {data[:60]!r}")
-            resp, data = _request(base, "POST", "/echo", body=b"third", conn=conn)
-            assert data == b"third", f"request 3 on one connection: got {data[:60]!r}"
-        finally:
-            conn.close()
-
-    def lifespan_state() -> None:
-        resp, data = _request(base, "GET", "/info", timeout=timeout)
-        state = json.loads(data).get("state")
-        assert state and state.get("lifespan") == "started", (
-            f"lifespan startup should have put {{'lifespan': 'started'}} in the state copied into "
-            f"each request's scope, got {state!r}")
-
-    check("GET /hello", hello)
-    check("GET /no/such/page", not_found)
-    check("POST /echo (empty body)", echo(b"", "empty body"))
-    check("POST /echo (small body)", echo(b"ping " * 20, "small body"))
-    check("POST /echo (256 KiB body)", echo(bytes(range(256)) * 1024, "256 KiB body"))
-    check("POST /echo (chunked upload)",
-          echo([b"first chunk,", b"second chunk,", b"third"], "chunked upload"))
-    check("GET /countdown?from=5", countdown)
-    check("GET /info/caf%C3%A9?…", info)
-    check("keep-alive: 3 requests on one connection", keep_alive)
-    if lifespan:
-        check("lifespan state in GET /info", lifespan_state)
-    return problems

@@ -12,12 +12,17 @@ server -- goes through :func:`start`.  It:
   workers), SIGKILL after a grace period, then reaps it -- on ``with`` exit, on ``stop()``,
   and from an ``atexit`` safety net.
 
+:func:`serve` is the other way round, for chapter scripts: it runs an ASGI app under uvicorn
+*in this process*, in the foreground, and prints ``Listening on http://HOST:PORT`` once
+uvicorn accepts connections.
+
 It is not a process supervisor: nothing is restarted.  Output goes to a temporary file, not a
 pipe, so a chatty server can never block on a full pipe.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shlex
@@ -29,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Server",
@@ -37,13 +43,14 @@ __all__ = [
     "gunicorn",
     "running",
     "script",
+    "serve",
     "start",
     "uvicorn",
     "wait_for_port",
 ]
 
 HOST = "127.0.0.1"
-_running: dict[int, "Server"] = {}
+_running: dict[int, Server] = {}
 
 
 class ServerError(RuntimeError):
@@ -79,7 +86,8 @@ def wait_for_port(host: str, port: int, timeout: float = 15.0,
         if _accepts(host, port):
             return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"nothing accepted connections on {host}:{port} within {timeout:g} s")
+            raise TimeoutError(
+                f"nothing accepted connections on {host}:{port} within {timeout:g} s")
         time.sleep(0.05)
 
 
@@ -121,7 +129,7 @@ class Server:
             os.kill(self.pid, signum)
 
     def stop(self, grace: float = 5.0, signum: int = signal.SIGTERM) -> int | None:
-        """Stop the server by pid: ``signum``, then SIGKILL after ``grace`` s; returns the exit code."""
+        """Stop by pid: ``signum``, then SIGKILL after ``grace`` s; return the exit code."""
         if self.proc.poll() is None:
             try:
                 self.proc.send_signal(signum)
@@ -134,7 +142,7 @@ class Server:
         _running.pop(self.pid, None)
         return self.proc.returncode
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -234,3 +242,29 @@ def running() -> list[Server]:
 def _stop_all() -> None:
     for server in list(_running.values()):
         server.stop(grace=3)
+
+
+# ------------------------------------------------------------------ in the foreground
+
+def serve(app: Any, host: str = HOST, port: int = 8000, **config: Any) -> None:
+    """Run an ASGI ``app`` (or ``"module:attr"``) under uvicorn in this process until
+    Ctrl-C/SIGTERM; print ``Listening on http://HOST:PORT`` once it accepts connections.
+
+    ``config`` goes to ``uvicorn.Config`` (e.g. ``lifespan="on"``).  Exits with status 1 if
+    uvicorn could not start (port taken, app not importable).
+    """
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **config))
+
+    async def run_until_stopped() -> None:
+        task = asyncio.ensure_future(server.serve())
+        while not server.started and not task.done():
+            await asyncio.sleep(0.05)   # uvicorn has no "started" callback: poll its flag
+        if server.started:
+            print(f"Listening on http://{host}:{port}", flush=True)
+        await task
+
+    asyncio.run(run_until_stopped())
+    if not server.started:
+        sys.exit(1)

@@ -12,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from course import toc
+from course.grading import toc
 
 TOC = toc.load()
 
@@ -85,7 +85,7 @@ def demo_course(tmp_path: Path) -> Path:
         toml += ["[[exercises]]", f'id = "1.{k}"', "chapter = 1", f'file = "01_demo/{stem}.py"',
                  "points = 2", 'hints = ["gentle", "stronger"]', "timeout = 1.5"]
     (tmp_path / "course.toml").write_text("\n".join(toml) + "\n")
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["course.pytest_plugin"]\n')
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["course.grading.pytest_plugin"]\n')
     return tmp_path
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import psutil
 import requests
 
-from course import servers, toc
+from course import servers
+from course.grading import toc
 
 CODE = toc.ROOT / "code" / "01_big_picture"
 

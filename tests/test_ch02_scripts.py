@@ -9,7 +9,7 @@ import sys
 import requests
 
 from course import servers
-from course.toc import ROOT
+from course.settings import ROOT
 
 CODE = ROOT / "code" / "02_http_on_the_wire"
 

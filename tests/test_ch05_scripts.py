@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from course import servers
+from course.modules import load_path
 from course.testing import call_wsgi
 
 CODE = Path(__file__).resolve().parent.parent / "code" / "05_wsgi_middleware_and_frameworks"
@@ -21,11 +21,9 @@ CODE = Path(__file__).resolve().parent.parent / "code" / "05_wsgi_middleware_and
 
 def load(filename: str):
     """Import a chapter module by path (code/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(f"ch05_{Path(filename).stem}", CODE / filename)
-    module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(CODE))
     try:
-        spec.loader.exec_module(module)
+        module = load_path(CODE / filename, f"ch05_{Path(filename).stem}", reuse=False)
     finally:
         sys.path.remove(str(CODE))
     return module

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from course import servers
-from course.toc import ROOT
+from course.settings import ROOT
 
 CODE = ROOT / "code" / "06_gunicorn_and_concurrency"
 

@@ -1,21 +1,26 @@
 """Chapter 08's app suite: in process (course.asgi.call_asgi), then under real servers.
 
-``course.asgi.check_server`` is what chapter 09 runs against its own server, so here it must
+``code/08_asgi_messages/check_server.py`` is what chapter 09 runs against its own server, so
+here it must
 report nothing on uvicorn -- and it must notice a server that gets things wrong.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 
 import pytest
 
 from course import servers
-from course.asgi import (APP_SUITE, APP_SUITE_DIR, call_asgi, call_lifespan, check_server,
-                         load_app_suite)
+from course.asgi import call_asgi, call_lifespan
+from course.modules import load_path
+from course.settings import ROOT
 
-suite = load_app_suite()
+checks = load_path(ROOT / "code" / "08_asgi_messages" / "check_server.py", "ch08_check_server")
+APP_SUITE, APP_SUITE_DIR, check_server = checks.APP_SUITE, checks.APP_SUITE_DIR, checks.check_server
+suite = checks.load_app_suite()
 
 
 def test_ch08_suite_in_process():
@@ -65,6 +70,11 @@ def test_ch08_driver_catches_protocol_violations():
 def test_ch08_check_server_passes_on_uvicorn():
     with servers.uvicorn(APP_SUITE, app_dir=APP_SUITE_DIR) as server:
         assert check_server(server.url, lifespan=True) == []
+        script = subprocess.run([sys.executable, str(APP_SUITE_DIR / "check_server.py"),
+                                 server.url, "--lifespan"], capture_output=True, text=True,
+                                timeout=60)
+    assert script.returncode == 0, script.stdout + script.stderr
+    assert script.stdout.strip().endswith("all ok"), script.stdout
 
 
 @pytest.mark.slow

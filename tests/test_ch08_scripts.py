@@ -10,7 +10,8 @@ import time
 import pytest
 import requests
 
-from course import servers, toc
+from course import servers
+from course.grading import toc
 from course.testing import raw_http
 
 CODE = toc.ROOT / "code" / "08_asgi_messages"
@@ -83,6 +84,8 @@ def test_ch08_three_servers_table():
 
 
 def test_ch08_app_suite_info_is_json():
-    from course.asgi import call_asgi, load_app_suite
-    seen = call_asgi(load_app_suite().app, "GET", "/info").json()
+    from course.asgi import call_asgi
+    from course.modules import load_path
+    suite = load_path(CODE / "app_suite.py", "course_app_suite")
+    seen = call_asgi(suite.app, "GET", "/info").json()
     assert json.loads(json.dumps(seen))["method"] == "GET"

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import signal
 import socket
 import sys
@@ -20,8 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from course import asgi, servers
+from course import servers
+from course.modules import load_path
+from course.settings import ROOT
 from course.testing import raw_http
+
+checks = load_path(ROOT / "code" / "08_asgi_messages" / "check_server.py", "ch08_check_server")
 
 CODE = Path(__file__).resolve().parent.parent / "code" / "09_asgi_server_from_scratch"
 SERVER = CODE / "asgi_server.py"
@@ -30,11 +33,7 @@ PARSERS = ["h11", "hand"]
 
 def _load(name: str):
     sys.path.insert(0, str(CODE))
-    spec = importlib.util.spec_from_file_location(f"ch09_{name}", CODE / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_path(CODE / f"{name}.py", f"ch09_{name}")
 
 
 def ours(parser: str, app: str = "apps:demo", *extra: str, **kwargs) -> servers.Server:
@@ -60,11 +59,11 @@ def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
 @pytest.mark.parametrize("server", ["ours-h11", "ours-hand", "uvicorn"])
 def test_ch09_app_suite_passes_on_ours_and_on_uvicorn(server):
     if server == "uvicorn":
-        start = servers.uvicorn(asgi.APP_SUITE, app_dir=asgi.APP_SUITE_DIR)
+        start = servers.uvicorn(checks.APP_SUITE, app_dir=checks.APP_SUITE_DIR)
     else:
-        start = ours(server.split("-")[1], asgi.APP_SUITE, "--app-dir", str(asgi.APP_SUITE_DIR))
+        start = ours(server.split("-")[1], checks.APP_SUITE, "--app-dir", str(checks.APP_SUITE_DIR))
     with start as srv:
-        problems = asgi.check_server(srv.url, lifespan=True)
+        problems = checks.check_server(srv.url, lifespan=True)
     assert not problems, f"{server} fails the chapter 08 app suite:\n" + "\n".join(problems)
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from course import grading, toc
 from conftest import TOC
+from course import grading
+from course.grading import toc
 
 MISTAKES = Path(__file__).parent / "mistakes"
 

@@ -6,8 +6,9 @@ import re
 
 import yaml
 
-from course import classroom, toc
 from conftest import TOC
+from course.grading import toc
+from course.teaching import classroom
 
 
 def test_classroom_workflow_is_up_to_date():

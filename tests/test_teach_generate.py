@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import nbformat
-
-from course import classroom, cli, nav, readme, toc
 from test_teach_nav import TWO_CHAPTERS, _notebook_with_outputs
+
+from course import cli
+from course.grading import toc
+from course.teaching import classroom, generated, nav, readme
 
 
 def test_generate_check_then_write_then_check(tmp_path, monkeypatch, capsys):
@@ -14,10 +16,13 @@ def test_generate_check_then_write_then_check(tmp_path, monkeypatch, capsys):
     notebooks.mkdir()
     for slug in ("01_one", "02_two"):
         nbformat.write(_notebook_with_outputs(), notebooks / f"{slug}.ipynb")
-    (tmp_path / "README.md").write_text(f"# Course\n\n{readme.START}\n{readme.END}\n")
+    start, end = generated.block_markers("chapters")
+    (tmp_path / "README.md").write_text(f"# Course\n\n{start}\n{end}\n")
     guide = tmp_path / "INSTRUCTORS.md"
-    guide.write_text(f"# Guide\n\n{classroom.START}\n{classroom.END}\n")
+    start, end = generated.block_markers(classroom.SCHEDULE_BLOCK)
+    guide.write_text(f"# Guide\n\n{start}\n{end}\n")
     monkeypatch.setattr(toc, "ROOT", tmp_path)
+    monkeypatch.setattr(readme, "README", tmp_path / "README.md")
     monkeypatch.setattr(toc, "load", lambda *a, **k: t)
     monkeypatch.setattr(nav, "NOTEBOOK_DIR", notebooks)
     monkeypatch.setattr(classroom, "WORKFLOW", tmp_path / ".github" / "workflows" / "c.yml")

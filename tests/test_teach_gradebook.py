@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from course import cli, gradebook
+from course import cli
+from course.teaching import gradebook
 
 
 def _report(results: dict[str, tuple[int, bool]], **extra) -> dict:
@@ -58,7 +59,8 @@ def test_gradebook_partial_reports_leave_cells_empty(tmp_path):
 
 def test_gradebook_reads_real_report_format(tmp_path):
     """The keys `python -m course report --json` writes (grading.report_dict)."""
-    from course import grading, toc
+    from course import grading
+    from course.grading import toc
     t = toc.load()
     results = [grading.ExerciseResult(ex) for ex in t.exercises[:2]]
     for r in results:

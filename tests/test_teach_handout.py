@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 
-from course import book, cli, handout, toc
 from conftest import TOC
+from course import cli
+from course.grading import toc
+from course.teaching import book, handout
 
 
 def test_handout_lists_every_exercise_with_its_task(tmp_path):

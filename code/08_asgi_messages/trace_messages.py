@@ -25,12 +25,14 @@ the app emitted.  At start and Ctrl-C you also see the lifespan messages (#0).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # find `course` from a clone
+
+from course.modules import load_path  # noqa: E402
 
 
 def short(message: dict) -> str:
@@ -81,19 +83,12 @@ class TraceMiddleware:
         self.write(f"{tag} return   the app returned")
 
 
-def load_suite():
-    spec = importlib.util.spec_from_file_location("app_suite", HERE / "app_suite.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-app = TraceMiddleware(load_suite().app, write=lambda line: print(line, flush=True))
+app_suite = load_path(HERE / "app_suite.py", "course_app_suite")
+app = TraceMiddleware(app_suite.app, write=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parents[1]))  # find `course` from a clone
-    from course.asgi import serve
+    from course.servers import serve
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")

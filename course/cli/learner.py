@@ -1,4 +1,4 @@
-"""``python -m course``: the learner's and instructor's command line.
+"""The learner's commands of ``python -m course`` (registered on import).
 
     list                 chapters and exercises, with your progress
     check [N …]          grade your exercises (all, or chapters N …): a table, a total, what next
@@ -8,11 +8,6 @@
     report [N …] --json FILE --csv FILE    scores in the stable report format
     lab                  open the course in Jupyter Lab
     doctor               check this machine: Python, packages, nginx, gunicorn, ports
-    execute NOTEBOOK …   run notebooks headless and save their outputs (authors)
-    readme               regenerate README.md's chapter table from course.toml (authors)
-
-Each command is a function ``cmd_NAME(args) -> int`` registered in ``COMMANDS`` with the
-function that adds its arguments; later chapters add commands the same way.
 """
 
 from __future__ import annotations
@@ -26,32 +21,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from course import grading, toc
-from course.progress import Progress
-
-Command = tuple[Callable[[argparse.Namespace], int], Callable[[argparse.ArgumentParser], None]]
-COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str, add_args: Callable[[argparse.ArgumentParser], None] = lambda p: None):
-    def register(func: Callable[[argparse.Namespace], int]):
-        COMMANDS[name] = (func, add_args)
-        return func
-    return register
-
-
-# ----------------------------------------------------------------------------- output
-def _color(text: str, code: str) -> str:
-    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        return text
-    return f"\033[{code}m{text}\033[0m"
-
-
-def ok(passed: bool) -> str:
-    return _color("✓", "32") if passed else _color("✗", "31")
+from course import grading
+from course.cli.registry import command, ok
+from course.grading import toc
+from course.grading.progress import Progress
 
 
 def _select(t: toc.Toc, chapters: list[int]) -> list[toc.Exercise]:
@@ -78,8 +53,8 @@ def print_table(t: toc.Toc, results: list[grading.ExerciseResult]) -> None:
         total = sum(r.exercise.points for r in rows)
         print(f"\nChapter {ch.number:02d} -- {ch.title}   {earned}/{total} points")
         for r in rows:
-            line = f"  {ok(r.passed)} {r.exercise.id:<5} {r.exercise.points:>2} pt  {r.exercise.file}"
-            print(line)
+            ex = r.exercise
+            print(f"  {ok(r.passed)} {ex.id:<5} {ex.points:>2} pt  {ex.file}")
             if not r.passed:
                 msg = r.message
                 limit = max(40, width - 10) if sys.stdout.isatty() else len(msg)
@@ -271,39 +246,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lab_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, default=8888)
-    p.add_argument("--no-browser", action="store_true")
-    p.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
-
-
-def lab_argv(args: argparse.Namespace) -> list[str]:
-    index = toc.ROOT / "notebooks" / "00_index.ipynb"
-    argv = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={toc.ROOT}",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        argv.append("--allow-root")  # Jupyter refuses to run as root without it
-    if args.no_browser:
-        argv.append("--no-browser")
-    if index.exists():
-        argv.append(str(index.relative_to(toc.ROOT)))
-    return argv
-
-
-@command("lab", _lab_args)
-def cmd_lab(args: argparse.Namespace) -> int:
-    """Open the course in Jupyter Lab (adds --allow-root when run as root)."""
-    argv = lab_argv(args)
-    print("Starting Jupyter Lab on the course:", " ".join(argv[2:]))
-    if args.dry_run:
-        return 0
-    return subprocess.call(argv, cwd=toc.ROOT)
-
-
 @command("doctor")
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Check this machine: Python, packages, nginx, gunicorn, a free port."""
-    from course.doctor import run_checks
+    from course.cli.doctor import run_checks
     checks = run_checks()
     for check in checks:
         print(f"  {ok(check.ok)} {check.name:<22} {check.detail}")
@@ -312,67 +258,3 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     bad = [c for c in checks if not c.ok and c.required]
     print("\nAll set." if not bad else f"\n{len(bad)} problem(s) to fix before the workshop.")
     return 1 if bad else 0
-
-
-def _execute_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("notebooks", nargs="+", type=Path)
-    p.add_argument("--no-write", action="store_true", help="run only; do not save outputs")
-
-
-@command("execute", _execute_args)
-def cmd_execute(args: argparse.Namespace) -> int:
-    """Run notebooks headless and save their outputs (for authors)."""
-    from course.notebooks import execute
-    for nb in args.notebooks:
-        print(f"executing {nb} …", flush=True)
-        took = execute(nb, write=not args.no_write)
-        print(f"  done in {took:.1f} s{'' if args.no_write else ', outputs saved'}")
-    return 0
-
-
-@command("readme")
-def cmd_readme(args: argparse.Namespace) -> int:
-    """Regenerate README.md's chapter table from course.toml (for authors)."""
-    from course.readme import update_readme
-    changed = update_readme()
-    print("README.md generated parts " + ("updated." if changed else "already up to date."))
-    return 0
-
-
-# ----------------------------------------------------------------------------- entry
-# Modules that register more commands with @command when imported (the teaching side:
-# nav, book, classroom, gradebook, handout).  Each is optional until it exists.
-COMMAND_MODULES = ["course.cli_teach"]
-
-
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
-    for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    parser = argparse.ArgumentParser(
-        prog="python -m course", description="The web-serving course: grade, hint, read, teach.",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n")[1])
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (func, add_args) in COMMANDS.items():
-        doc = (func.__doc__ or "").strip().splitlines()
-        p = sub.add_parser(name, help=doc[0] if doc else None)
-        add_args(p)
-        p.set_defaults(func=func)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
-    try:
-        return args.func(args)
-    except KeyError as exc:  # unknown chapter or exercise: say so in one line
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2

@@ -16,7 +16,7 @@ import ast
 import html
 from pathlib import Path
 
-from course import toc
+from course.grading import toc
 
 __all__ = ["handout_html", "stub_task"]
 

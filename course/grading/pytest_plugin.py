@@ -25,17 +25,16 @@ What it does for a learner:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import sys
 import traceback
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from course import toc
+from course.grading import toc
+from course.modules import load_path
 
 _loaded: dict[Path, ModuleType | BaseException] = {}
 _timed_out: set[str] = set()   # exercises with a test that hit its timeout
@@ -86,12 +85,10 @@ def load_module(path: Path, ex_id: str) -> ModuleType:
                                   f"(`python -m course reset {ex_id}` puts the stub back)")
         _loaded[path] = error
         raise error
+    # course_exercise_<target>_<chapter>_<stem>: stubs, solutions and mistakes never collide
     name = f"course_exercise_{path.parent.parent.name}_{path.parent.name}_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # before running it, as `import` does (dataclasses need it)
     try:
-        spec.loader.exec_module(module)
+        module = load_path(path, name, reuse=False)
     except SyntaxError as exc:
         error = ExerciseLoadError(
             f"exercise {ex_id}: syntax error in {where}, line {exc.lineno}: {exc.msg}")
@@ -99,7 +96,7 @@ def load_module(path: Path, ex_id: str) -> ModuleType:
         error = ExerciseLoadError(
             f"exercise {ex_id}: importing {where} never finished (a loop or a blocking call "
             "at module level?)")
-    except BaseException as exc:  # noqa: BLE001 - a learner's module may raise anything
+    except BaseException as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         error = ExerciseLoadError(
             f"exercise {ex_id}: importing {where} raised {type(exc).__name__}: {exc} "
@@ -107,7 +104,6 @@ def load_module(path: Path, ex_id: str) -> ModuleType:
     else:
         _loaded[path] = module
         return module
-    sys.modules.pop(name, None)
     _loaded[path] = error
     raise error
 

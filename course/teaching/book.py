@@ -27,7 +27,9 @@ from pathlib import Path
 
 import nbformat
 
-from course import nav, toc
+from course import settings
+from course.grading import toc
+from course.teaching import generated, nav
 
 __all__ = ["build", "external_resources", "serve", "DEFAULT_OUT"]
 
@@ -107,7 +109,7 @@ def _page(title: str, body: str, prev: tuple[str, str] | None,
 
 def _rewrite_links(body: str, built: set[str]) -> str:
     """Notebook links become page links; links into the repository point at GitHub."""
-    github = f"https://github.com/{nav.repository()}/blob/{nav.BRANCH}"
+    github = f"https://github.com/{settings.repository()}/blob/{settings.BRANCH}"
 
     def href(match: re.Match[str]) -> str:
         target = match.group(1)
@@ -166,7 +168,7 @@ def _index_body(t: toc.Toc, built: set[str]) -> str:
 <p>From the browser through nginx and an application server to your WSGI or ASGI app, one layer
 at a time, with real servers. Each chapter is a notebook; read it here, or run it yourself with
 <code>python -m course lab</code>. Teaching it? Read the
-<a href="https://github.com/{nav.repository()}/blob/{nav.BRANCH}/chapters/INSTRUCTORS.md">instructor
+<a href="https://github.com/{settings.repository()}/blob/{settings.BRANCH}/chapters/INSTRUCTORS.md">instructor
 guide</a>.</p>
 <h2 id="chapters">Chapters</h2>
 <table class="chapters"><thead><tr><th>#</th><th>chapter</th><th>what you do</th>
@@ -185,12 +187,17 @@ def _link(ch: toc.Chapter) -> tuple[str, str]:
     return f"{ch.slug}.html", f"{ch.number:02d} {ch.title}"
 
 
+def _fixed(path: Path, text: str) -> generated.Output:
+    """A page whose text does not depend on what was there before."""
+    return generated.Output(path, lambda old: text)
+
+
 def build(out: Path = DEFAULT_OUT, *, t: toc.Toc | None = None, log=print,
           notebook_dir: Path = nav.NOTEBOOK_DIR) -> list[Path]:
     """Build the book into ``out``; return the pages written (index first).
 
     Every ready chapter whose notebook exists in ``notebook_dir`` gets a page."""
-    from course import handout
+    from course.teaching import handout
     t = t or toc.load()
     out = Path(out)
     if out.exists() and any(out.iterdir()):
@@ -200,32 +207,33 @@ def build(out: Path = DEFAULT_OUT, *, t: toc.Toc | None = None, log=print,
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / BOOK_MARK).write_text("built by `python -m course book`; rebuilt from scratch\n")
-    (out / "style.css").write_text(STYLE)
-    (out / "pygments.css").write_text(_pygments_css())
     notebook_dir = Path(notebook_dir)
     img = notebook_dir / "img"
     if img.is_dir():
         shutil.copytree(img, out / "img")
     chapters = [ch for ch in t.ready_chapters if (notebook_dir / f"{ch.slug}.ipynb").exists()]
     built = {ch.slug for ch in chapters}
-    pages = [out / "index.html"]
     first = _link(chapters[0]) if chapters else None
-    (out / "index.html").write_text(_page(COURSE_TITLE, _index_body(t, built), None, first,
-                                          nav.binder_url(nav.INDEX_NAME)))
+    outputs = [
+        _fixed(out / "style.css", STYLE),
+        _fixed(out / "pygments.css", _pygments_css()),
+        _fixed(out / "index.html", _page(COURSE_TITLE, _index_body(t, built), None, first,
+                                         nav.binder_url(nav.INDEX_NAME))),
+    ]
     for i, ch in enumerate(chapters):
         path = notebook_dir / f"{ch.slug}.ipynb"
         log(f"  rendering {path.name} …", flush=True)
         body = _rewrite_links(_render_notebook(path, f"{ch.slug}.ipynb", t), built)
         prev = ("index.html", "Contents") if i == 0 else _link(chapters[i - 1])
         nxt = _link(chapters[i + 1]) if i + 1 < len(chapters) else None
-        page = out / f"{ch.slug}.html"
-        page.write_text(_page(f"{ch.number:02d} {ch.title} -- {COURSE_TITLE}", body, prev, nxt,
-                              nav.binder_url(f"{ch.slug}.ipynb")))
-        pages.append(page)
-    handout_page = out / "exercises.html"
-    handout_page.write_text(handout.handout_html(t, chapters=[ch.number for ch in chapters],
-                                                 stylesheet="style.css"))
-    pages.append(handout_page)
+        outputs.append(_fixed(out / f"{ch.slug}.html",
+                              _page(f"{ch.number:02d} {ch.title} -- {COURSE_TITLE}", body, prev,
+                                    nxt, nav.binder_url(f"{ch.slug}.ipynb"))))
+    outputs.append(_fixed(out / "exercises.html",
+                          handout.handout_html(t, chapters=[ch.number for ch in chapters],
+                                               stylesheet="style.css")))
+    generated.sync(outputs)
+    pages = [output.path for output in outputs if output.path.suffix == ".html"]
     bad = {p.name: found for p in pages if (found := external_resources(p.read_text()))}
     if bad:
         raise RuntimeError(f"the book would fetch from the network: {bad}")
@@ -251,7 +259,7 @@ def external_resources(page: str) -> list[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
 

@@ -6,15 +6,13 @@ workflow all read chapters and exercises from here, and tests keep them in step.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-# The course's root folder; COURSE_ROOT points the toolkit at another copy (the grader's
-# own tests build a small throw-away course there).
-ROOT = Path(os.environ.get("COURSE_ROOT") or Path(__file__).resolve().parent.parent)
+from course.settings import ROOT
+
 TOC_PATH = ROOT / "course.toml"
 FORMAT_VERSION = 1
 TARGETS = ("exercises", "solutions")

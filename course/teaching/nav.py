@@ -13,42 +13,31 @@ fetched from the network when a notebook is read offline: the Binder link is pla
     python -m course nav            # rewrite nav cells and the index
     python -m course nav --check    # exit 1 (and say which) if any notebook is out of date
 
-The public repository (for the Binder link) is read from ``[tool.course] repository`` in
-``pyproject.toml`` when it is set there, else :data:`DEFAULT_REPOSITORY`.
+The public repository (for the Binder link) comes from :func:`course.settings.repository`.
 """
 
 from __future__ import annotations
 
 import copy
-import tomllib
 from pathlib import Path
 
 import nbformat
 
-from course import toc
+from course import settings
+from course.grading import toc
+from course.teaching import generated
 
-__all__ = ["TAG", "apply_nav", "binder_url", "index_notebook", "nav_cells", "repository",
-           "sync", "notebook_paths"]
+__all__ = ["TAG", "apply_nav", "binder_url", "index_notebook", "nav_cells", "notebook_paths",
+           "outputs", "sync"]
 
 TAG = "course-nav"
 INDEX_NAME = "00_index.ipynb"
-DEFAULT_REPOSITORY = "web-serving-course/web-serving-course"
-BRANCH = "main"
-NOTEBOOK_DIR = toc.ROOT / "notebooks"
-
-
-def repository() -> str:
-    """``owner/name`` of the public GitHub repository."""
-    try:
-        data = tomllib.loads((toc.ROOT / "pyproject.toml").read_text())
-        return data.get("tool", {}).get("course", {}).get("repository") or DEFAULT_REPOSITORY
-    except (OSError, tomllib.TOMLDecodeError):
-        return DEFAULT_REPOSITORY
+NOTEBOOK_DIR = settings.ROOT / "notebooks"
 
 
 def binder_url(notebook: str | None = None) -> str:
     """mybinder.org link that opens ``notebooks/<notebook>`` in Jupyter Lab."""
-    url = f"https://mybinder.org/v2/gh/{repository()}/{BRANCH}"
+    url = f"https://mybinder.org/v2/gh/{settings.repository()}/{settings.BRANCH}"
     if notebook:
         url += f"?urlpath=lab/tree/notebooks/{notebook}"
     return url
@@ -168,27 +157,32 @@ def index_notebook(t: toc.Toc) -> nbformat.NotebookNode:
     return apply_nav(nb, INDEX_NAME, t)
 
 
-def _same(a: nbformat.NotebookNode, b: nbformat.NotebookNode) -> bool:
-    return nbformat.writes(a) == nbformat.writes(b)
+def _notebook_text(nb: nbformat.NotebookNode) -> str:
+    """A notebook as ``nbformat.write`` would save it."""
+    nbformat.validate(nb)
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _output(path: Path, t: toc.Toc) -> generated.Output:
+    def render(old: str | None) -> str:
+        if path.name == INDEX_NAME:
+            return _notebook_text(index_notebook(t))
+        if old is None:
+            raise FileNotFoundError(f"{path}: no such notebook")
+        return _notebook_text(apply_nav(nbformat.reads(old, as_version=4), path.name, t))
+    return generated.Output(path, render)
+
+
+def outputs(paths: list[Path] | None = None, t: toc.Toc | None = None) -> list[generated.Output]:
+    """The index and the notebooks whose navigation cells are generated."""
+    t = t or toc.load()
+    paths = notebook_paths(t) if paths is None else [Path(p) for p in paths]
+    return [_output(path, t) for path in paths]
 
 
 def sync(paths: list[Path] | None = None, *, check: bool = False,
          t: toc.Toc | None = None) -> list[Path]:
     """Bring nav cells (and the index) up to date; return the notebooks that were (or, with
     ``check``, would be) changed.  Writes nothing when ``check`` is true."""
-    t = t or toc.load()
-    paths = notebook_paths(t) if paths is None else [Path(p) for p in paths]
-    stale = []
-    for path in paths:
-        if path.name == INDEX_NAME:
-            new = index_notebook(t)
-            old = nbformat.read(path, as_version=4) if path.exists() else None
-        else:
-            old = nbformat.read(path, as_version=4)
-            new = apply_nav(old, path.name, t)
-        if old is None or not _same(old, new):
-            stale.append(path)
-            if not check:
-                nbformat.validate(new)
-                nbformat.write(new, path)
-    return stale
+    return generated.sync(outputs(paths, t), check=check)

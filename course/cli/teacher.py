@@ -1,4 +1,7 @@
-"""The reading and teaching commands of ``python -m course`` (registered on import).
+"""The authors' and instructors' commands of ``python -m course`` (registered on import).
+
+    execute NOTEBOOK …              run notebooks headless and save their outputs
+    readme                          regenerate README.md's generated blocks from course.toml
 
     nav [--check] [NOTEBOOK …]      notebook navigation cells and notebooks/00_index.ipynb
     book [--out DIR] [--serve [--no-build]]
@@ -8,8 +11,7 @@
     gradebook A.json B.json … [--csv FILE]   merge learners' reports into one gradebook
     handout [-o FILE]               the exercises-only handout as HTML
     generate [--check]              all of the generated files at once (README table, nav,
-                                    classroom.yml, schedule): for maintainers, once the
-                                    chapters are in
+                                    classroom.yml, schedule, exercises/.stubs.sha256)
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from course import toc
-from course.cli import command
+from course.cli.registry import command
+from course.grading import toc
 
 
 def _rel(path: Path) -> str:
@@ -42,7 +44,7 @@ def _nav_args(p: argparse.ArgumentParser) -> None:
 @command("nav", _nav_args)
 def cmd_nav(args: argparse.Namespace) -> int:
     """Write the prev/contents/next cells of the notebooks (and the index) from course.toml."""
-    from course import nav
+    from course.teaching import nav
     stale = nav.sync(args.notebooks or None, check=args.check)
     if args.check:
         for path in stale:
@@ -70,7 +72,7 @@ def _book_args(p: argparse.ArgumentParser) -> None:
 @command("book", _book_args)
 def cmd_book(args: argparse.Namespace) -> int:
     """Build the HTML book (site/) from the committed notebooks; --serve to read it."""
-    from course import book
+    from course.teaching import book
     out = args.out or book.DEFAULT_OUT
     if args.no_build and args.serve:
         if not (Path(out) / "index.html").exists():
@@ -121,12 +123,12 @@ def _check_arg(p: argparse.ArgumentParser) -> None:
 @command("classroom", _check_arg)
 def cmd_classroom(args: argparse.Namespace) -> int:
     """Write .github/workflows/classroom.yml (GitHub Classroom autograding) from course.toml."""
-    from course import classroom
+    from course.teaching import classroom, generated
     rel = _rel(classroom.WORKFLOW)
     t = toc.load()
     if args.check:
-        current = classroom.WORKFLOW.read_text() if classroom.WORKFLOW.exists() else ""
-        if current != classroom.workflow_yaml(t):
+        stale = generated.sync([classroom.workflow_output(t)], check=True)
+        if stale:
             print(f"✗ {rel} is out of date. Fix: python -m course classroom", file=sys.stderr)
             return 1
         print(f"{rel} is up to date.")
@@ -148,7 +150,7 @@ def _schedule_args(p: argparse.ArgumentParser) -> None:
 @command("schedule", _schedule_args)
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Print a workshop schedule built from each chapter's minutes (--write: INSTRUCTORS.md)."""
-    from course import classroom
+    from course.teaching import classroom
     text = classroom.schedule_markdown()
     if args.check:
         if classroom.instructors_schedule_block() != text:
@@ -177,7 +179,7 @@ def _gradebook_args(p: argparse.ArgumentParser) -> None:
 @command("gradebook", _gradebook_args)
 def cmd_gradebook(args: argparse.Namespace) -> int:
     """Merge learners' JSON reports into one gradebook: a row per learner, a column per exercise."""
-    from course import gradebook
+    from course.teaching import gradebook
     try:
         book = gradebook.merge(args.reports)
     except gradebook.ReportError as exc:
@@ -204,7 +206,7 @@ def _handout_args(p: argparse.ArgumentParser) -> None:
 @command("handout", _handout_args)
 def cmd_handout(args: argparse.Namespace) -> int:
     """Write the exercises-only handout (HTML): each exercise's id, file, points and task."""
-    from course import handout
+    from course.teaching import handout
     out = args.out or Path("handout.html")
     t = toc.load()
     for n in args.chapters:
@@ -219,34 +221,53 @@ def cmd_handout(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- generate
 @command("generate", _check_arg)
 def cmd_generate(args: argparse.Namespace) -> int:
-    """Regenerate everything made from course.toml: README table, nav, classroom.yml, schedule."""
-    from course import classroom, nav
-    from course.readme import update_readme
+    """Regenerate everything made from course.toml: README, nav, classroom.yml, schedule, stubs."""
+    from course.grading import stubs
+    from course.teaching import classroom, generated, nav, readme
     t = toc.load()
-    readme = toc.ROOT / "README.md"
+    outputs = [*nav.outputs(t=t), classroom.workflow_output(t), classroom.instructors_output(t),
+               stubs.manifest_output(t)]
+    if readme.README.exists():
+        outputs.append(readme.output(t))
+    paths = [_rel(path) for path in generated.sync(outputs, check=args.check)]
     if args.check:
-        stale = [_rel(p) for p in nav.sync(check=True, t=t)]
-        if readme.exists() and update_readme(t, check=True):
-            stale.append("README.md")
-        if not classroom.WORKFLOW.exists() or \
-                classroom.WORKFLOW.read_text() != classroom.workflow_yaml(t):
-            stale.append(_rel(classroom.WORKFLOW))
-        if classroom.instructors_schedule_block() != classroom.schedule_markdown(t):
-            stale.append(_rel(classroom.INSTRUCTORS))
-        for name in stale:
+        for name in paths:
             print(f"  ✗ {name} is out of date")
-        print("Fix: python -m course generate" if stale
+        print("Fix: python -m course generate" if paths
               else "Everything is in step with course.toml.")
-        return 1 if stale else 0
-    changed = [_rel(p) for p in nav.sync(t=t)]
-    if readme.exists() and update_readme(t):
-        changed.append("README.md")
-    if classroom.write_workflow(t):
-        changed.append(_rel(classroom.WORKFLOW))
-    if classroom.update_instructors(t):
-        changed.append(_rel(classroom.INSTRUCTORS))
-    for name in changed:
+        return 1 if paths else 0
+    for name in paths:
         print(f"  updated {name}")
-    print(f"{len(changed)} file(s) updated." if changed
+    print(f"{len(paths)} file(s) updated." if paths
           else "Everything is in step with course.toml.")
     return 0
+
+
+# ----------------------------------------------------------------------------- authors
+def _execute_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("notebooks", nargs="+", type=Path)
+    p.add_argument("--no-write", action="store_true", help="run only; do not save outputs")
+
+
+@command("execute", _execute_args)
+def cmd_execute(args: argparse.Namespace) -> int:
+    """Run notebooks headless and save their outputs (for authors)."""
+    from course.teaching.notebooks import BUDGET_SECONDS, execute
+    for nb in args.notebooks:
+        print(f"executing {nb} …", flush=True)
+        took = execute(nb, write=not args.no_write)
+        print(f"  done in {took:.1f} s{'' if args.no_write else ', outputs saved'}")
+        if took > BUDGET_SECONDS:
+            print(f"  warning: over the {BUDGET_SECONDS} s budget of a notebook; shorten it")
+    return 0
+
+
+@command("readme")
+def cmd_readme(args: argparse.Namespace) -> int:
+    """Regenerate README.md's chapter table from course.toml (for authors)."""
+    from course.teaching.readme import update_readme
+    changed = update_readme()
+    print("README.md generated parts " + ("updated." if changed else "already up to date."))
+    return 0
+
+

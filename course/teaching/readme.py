@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from course import toc
+from course import settings
+from course.grading import toc
+from course.teaching import generated, nav
 
-START, END = "<!-- chapters:start -->", "<!-- chapters:end -->"
+__all__ = ["BLOCKS", "README", "browser_links", "chapter_table", "output", "update_readme"]
+
 BLOCKS = ("chapters", "browser")
+README = settings.ROOT / "README.md"
 
 
 def chapter_table(t: toc.Toc) -> str:
@@ -21,26 +25,28 @@ def chapter_table(t: toc.Toc) -> str:
     for ch in t.chapters:
         n = len(t.exercises_of(ch.number))
         if ch.ready:
-            title = f"[{ch.title}](chapters/{ch.slug}/README.md) · [notebook](notebooks/{ch.slug}.ipynb)"
+            title = (f"[{ch.title}](chapters/{ch.slug}/README.md) · "
+                     f"[notebook](notebooks/{ch.slug}.ipynb)")
             points = sum(ex.points for ex in t.exercises_of(ch.number))
             exercises = f"{n} ({points} points)"
         else:
-            title, exercises = f"{ch.title} *(planned)*", "–"
+            title = f"{ch.title} *(planned)*"
+            exercises = "–"
         rows.append(f"| {ch.number:02d} | {title} | {ch.summary} | {exercises} | {ch.minutes} |")
     return "\n".join(rows)
 
 
 def browser_links() -> str:
-    from course import nav
-    repo = nav.repository()
+    repo = settings.repository()
     binder = nav.binder_url(nav.INDEX_NAME)
     name = repo.split("/")[-1]
     pull = ("https://HUB/hub/user-redirect/git-pull?repo="
-            + quote(f"https://github.com/{repo}", safe="") + f"&branch={nav.BRANCH}&urlpath="
-            + quote(f"lab/tree/{name}/notebooks/{nav.INDEX_NAME}", safe=""))
+            + quote(f"https://github.com/{repo}", safe="") + f"&branch={settings.BRANCH}"
+            + "&urlpath=" + quote(f"lab/tree/{name}/notebooks/{nav.INDEX_NAME}", safe=""))
     return "\n".join([
-        f"- **Binder**, nothing to install: [![launch binder](notebooks/img/binder-badge.svg)]({binder})"
-        " — Jupyter Lab with real nginx included (the first start of a new version takes a few minutes).",
+        f"- **Binder**, nothing to install: [![launch binder](notebooks/img/binder-badge.svg)]"
+        f"({binder}) — Jupyter Lab with real nginx included (the first start of a new version "
+        "takes a few minutes).",
         "- **The HTML book**, read-only, works offline: `python -m course book --serve`, then open"
         " the address it prints (or `site/index.html`).",
         "- **A JupyterHub class**: send learners an nbgitpuller link (replace `HUB`):",
@@ -48,22 +54,22 @@ def browser_links() -> str:
     ])
 
 
-def generated(t: toc.Toc) -> dict[str, str]:
+def blocks(t: toc.Toc) -> dict[str, str]:
     return {"chapters": chapter_table(t), "browser": browser_links()}
+
+
+def output(t: toc.Toc | None = None) -> generated.Output:
+    """README.md with every generated block re-rendered."""
+    def render(old: str | None) -> str:
+        text = old or ""
+        for name, body in blocks(t or toc.load()).items():
+            text = generated.replace_block(text, name, body)
+        return text
+    return generated.Output(README, render)
 
 
 def update_readme(t: toc.Toc | None = None, check: bool = False) -> bool:
     """Rewrite the generated blocks in README.md; True if anything changed (or would)."""
-    t = t or toc.load()
-    path = toc.ROOT / "README.md"
-    text = new = path.read_text()
-    for name, body in generated(t).items():
-        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-        if start not in new:
-            continue
-        head, rest = new.split(start, 1)
-        _, tail = rest.split(end, 1)
-        new = f"{head}{start}\n{body}\n{end}{tail}"
-    if new != text and not check:
-        path.write_text(new)
-    return new != text
+    if not README.exists():
+        return False
+    return bool(generated.sync([output(t)], check=check))

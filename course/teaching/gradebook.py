@@ -8,7 +8,7 @@ instructor runs
 and gets one row per learner, one column per exercise (the points earned: the exercise's
 points if it passed, else 0; empty if that learner's report does not include it), a total
 and the points possible.  A learner's name is the report's ``"learner"`` key when present,
-else the file name without ``.json``.  The report format is DESIGN.md section 3:
+else the file name without ``.json``.  The report format is in CONTRIBUTING.md ("The grade report"):
 ``{"earned_points", "total_points", "exercises": [{"id", "chapter", "file", "points",
 "passed", "message"}]}``.
 """
@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import toc
+from course.grading import toc
 
 __all__ = ["Gradebook", "ReportError", "load_report", "merge"]
 
@@ -41,7 +41,7 @@ class Gradebook:
         return sum(self.points[e] for e in self.exercises)
 
     def table(self) -> list[list[object]]:
-        out = [["learner", *self.exercises, "total", "out_of"]]
+        out: list[list[object]] = [["learner", *self.exercises, "total", "out_of"]]
         for learner, earned in self.rows:
             out.append([learner, *(earned.get(e, "") for e in self.exercises),
                         sum(earned.values()), self.out_of])
