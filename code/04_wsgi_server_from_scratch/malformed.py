@@ -189,7 +189,7 @@ def _exchange(host: str, port: int, data: bytes, timeout: float) -> tuple[bytes,
             sock.settimeout(max(0.01, deadline - time.monotonic()))
             try:
                 chunk = sock.recv(65536)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 return bytes(received), False
             except OSError:
                 return bytes(received), True    # reset: the server closed

@@ -49,13 +49,13 @@ import traceback
 from collections import deque
 from email.utils import formatdate
 from pathlib import Path
-from typing import Protocol, Union
+from typing import Protocol
 from urllib.parse import unquote
 
 import h11
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hand_parser  # noqa: E402  (a sibling file; code/ is not a package)
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # hand_parser.py is a sibling file;
+import hand_parser                                          # code/ is not a package
 
 __all__ = ["Config", "HttpProtocol", "RequestCycle", "ClientDisconnected", "serve", "main"]
 
@@ -133,7 +133,7 @@ PAUSED = hand_parser.PAUSED
 Head = hand_parser.RequestHead
 # What next_event() returns: a request head, a piece of body, or one of the three sentinels
 # (END, NEED_DATA, PAUSED).
-Event = Union[Head, bytes, hand_parser.Sentinel]
+Event = Head | bytes | hand_parser.Sentinel
 
 
 class Wire(Protocol):
@@ -349,7 +349,7 @@ class SendProgress(enum.Enum):
 class RequestCycle:
     """One request/response: the app's ``receive`` and ``send`` for it."""
 
-    def __init__(self, protocol: "HttpProtocol", scope: dict) -> None:
+    def __init__(self, protocol: HttpProtocol, scope: dict) -> None:
         self.protocol = protocol
         self.scope = scope
         self.queue: deque[dict] = deque()   # http.request messages not yet received
@@ -430,7 +430,7 @@ class RequestCycle:
 
 # -- one connection ----------------------------------------------------------------------------
 class HttpProtocol(asyncio.Protocol):
-    def __init__(self, server: "Server") -> None:
+    def __init__(self, server: Server) -> None:
         self.server = server
         self.config = server.config
         self.app = server.config.app

@@ -65,6 +65,7 @@ from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
 from wsgiref.validate import validator
 
+
 def _demo(environ, start_response):
     path = environ["PATH_INFO"]
     if path == "/stream":                       # a generator: no Content-Length known

@@ -220,7 +220,7 @@ async def handle_connection(app, reader: asyncio.StreamReader,
                 conn = h11.Connection(h11.SERVER)       # a fresh parser for the next request
             else:
                 return
-    except (asyncio.TimeoutError, ConnectionError):
+    except (TimeoutError, ConnectionError):
         pass
     finally:
         writer.close()

@@ -217,7 +217,7 @@ async def handle_connection(app, reader: asyncio.StreamReader,
                 conn.start_next_cycle()
             else:
                 return
-    except (asyncio.TimeoutError, ConnectionError):
+    except (TimeoutError, ConnectionError):
         pass
     finally:
         writer.close()
