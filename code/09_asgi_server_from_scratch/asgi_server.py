@@ -54,8 +54,9 @@ from urllib.parse import unquote
 
 import h11
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))   # hand_parser.py is a sibling file;
-import hand_parser                                          # code/ is not a package
+# hand_parser.py is a sibling file, and code/ is not a package: import it from this directory.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hand_parser
 
 __all__ = ["Config", "HttpProtocol", "RequestCycle", "ClientDisconnected", "serve", "main"]
 
