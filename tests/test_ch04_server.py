@@ -184,6 +184,10 @@ def too_short(environ, start_response):
     start_response("200 OK", [("Content-Length", "10")])
     return iter([b"abc"])
 
+def empty_but_promised(environ, start_response):
+    start_response("200 OK", [("Content-Length", "10")])
+    return []
+
 def header_injection(environ, start_response):
     start_response("200 OK", [("X-Note", "a\\r\\nSet-Cookie: stolen=1")])
     return [b"x"]
@@ -195,7 +199,8 @@ def not_latin1(environ, start_response):
 TWO_REQUESTS = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2
 
 
-@pytest.mark.parametrize("app", ["too_long", "too_short", "header_injection", "not_latin1"])
+@pytest.mark.parametrize("app", ["too_long", "too_short", "empty_but_promised",
+                                 "header_injection", "not_latin1"])
 def test_ch04_an_app_cannot_corrupt_the_connection(tmp_path, app):
     """PEP 3333: never more bytes than the app's Content-Length; a short body must end the
     connection (the client cannot tell otherwise); CR/LF in a header would split the response."""
@@ -207,6 +212,8 @@ def test_ch04_an_app_cannot_corrupt_the_connection(tmp_path, app):
         assert b"EXTRA" not in reply and reply.count(b"HTTP/1.1 200 OK") == 2, reply
     elif app == "too_short":
         assert reply.count(b"HTTP/1.1 200 OK") == 1 and reply.endswith(b"abc"), reply
+    elif app == "empty_but_promised":                # 10 bytes promised, none sent: close
+        assert reply.count(b"HTTP/1.1 200 OK") == 1 and reply.endswith(b"\r\n\r\n"), reply
     elif app == "header_injection":
         assert reply.startswith(b"HTTP/1.1 500") and b"stolen" not in reply, reply
     else:                                       # PEP 3333: header values are latin-1

@@ -445,12 +445,12 @@ class Response:
                     self.write(chunk)
                     if self.framing is Framing.APP_LENGTH and self.bytes_owed == 0:
                         break               # enough: stop iterating (PEP 3333)
-            if self.short_of_its_length():
-                self.keep_alive = False     # only closing tells the client the body is short
             if self.progress is not Progress.HEAD_SENT:
                 self.sock.sendall(self.head(0))     # an empty body: the head alone
             elif self.framing is Framing.CHUNKED:
                 self.sock.sendall(b"0\r\n\r\n")     # the last chunk
+            if self.short_of_its_length():
+                self.keep_alive = False     # only closing tells the client the body is short
         except Exception as exc:
             if self.progress is Progress.HEAD_SENT:
                 raise                       # too late for a 500: the connection is dropped
