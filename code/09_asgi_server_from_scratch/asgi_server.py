@@ -82,12 +82,17 @@ class Config:
                  max_body: int = 10 * 1024 * 1024, high_water: int = 64 * 1024,
                  access_log: bool = False) -> None:
         self.app = app
-        self.host, self.port = host, port
-        self.parser, self.loop, self.lifespan = parser, loop, lifespan
+        self.host = host
+        self.port = port
+        self.parser = parser
+        self.loop = loop
+        self.lifespan = lifespan
         self.keep_alive_timeout = keep_alive_timeout
         self.head_timeout = head_timeout
         self.graceful_timeout = graceful_timeout
-        self.max_head, self.max_headers, self.max_body = max_head, max_headers, max_body
+        self.max_head = max_head
+        self.max_headers = max_headers
+        self.max_body = max_body
         self.high_water = high_water
         self.access_log = access_log
 
@@ -414,7 +419,8 @@ class RequestCycle:
             more_body = message.get("more_body", False)
             data = protocol.wire.response_body(message.get("body", b""))
             if self.pending_head:
-                data, self.pending_head = self.pending_head + data, b""
+                data = self.pending_head + data
+                self.pending_head = b""
             if not more_body:
                 data += protocol.wire.response_end()
                 self.progress = SendProgress.DONE
@@ -604,7 +610,8 @@ class HttpProtocol(asyncio.Protocol):
             raise ClientDisconnected("the client closed the connection")
 
     def _release_drain(self) -> None:
-        waiter, self.drain_waiter = self.drain_waiter, None
+        waiter = self.drain_waiter
+        self.drain_waiter = None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
