@@ -49,6 +49,8 @@ def test_ch04_malformed_requests_are_refused_and_the_server_keeps_serving():
         failures = [f"{o.case.name}: {o.describe()}  (got {o.raw[:80]!r})"
                     for o in outcomes if not o.ok]
         assert not failures, "\n".join(failures)
+        status_of = {o.case.name: o.status for o in outcomes}
+        assert status_of["head just over 64 KiB"] == 431, "rule 1: a head over MAX_HEAD is a 431"
         assert requests.get(server.url + "/", timeout=5).status_code == 200
         assert server.alive
     assert took < 10, f"the malformed suite took {took:.1f} s"
