@@ -233,6 +233,10 @@ def name_not_a_token(environ, start_response):
     start_response("200 OK", [("X-A: b", "c")])
     return [b"x"]
 
+def show_cookie(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [environ.get("HTTP_COOKIE", "").encode("latin-1")]
+
 def asks_to_close(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Connection", "close")])
     return [b"bye"]
@@ -387,3 +391,13 @@ def test_ch04_a_new_connection_is_not_closed_before_its_first_request():
     assert first_reply.startswith(b"HTTP/1.1 200"), (
         f"the first connection was closed before its request was read: {first_reply!r}")
     assert second_reply.startswith(b"HTTP/1.1 200"), second_reply
+
+
+def test_ch04_two_cookie_fields_are_joined_with_a_semicolon(tmp_path):
+    """Rule 3: a repeated field is joined with ", ", but cookies are separated by "; "
+    (RFC 9113 §8.2.3, RFC 6265 §4.2.1): "a=1, b=2" would read as one cookie a="1, b=2"."""
+    request = (b"GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\nCookie: b=2\r\n"
+               b"Connection: close\r\n\r\n")
+    with _misbehaving_server(tmp_path, "show_cookie") as server:
+        reply = _raw(server.port, request)
+    assert reply.endswith(b"\r\n\r\na=1; b=2"), reply

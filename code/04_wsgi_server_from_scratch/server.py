@@ -36,7 +36,7 @@ can be read as a second, smuggled request.
 Rule 3, the environ.  The body is read whole before the app is called, and ``wsgi.input`` is a
 BytesIO holding it.  PATH_INFO is the percent-decoded path, as latin-1 text (PEP 3333).  Header
 fields whose names contain "_" are dropped, because "X_User" and "X-User" would both become
-HTTP_X_USER.
+HTTP_X_USER.  A repeated field's values are joined by ", " (RFC 9110 §5.3), Cookie's by "; ".
 
 Rule 4, start_response.  It checks that the status is three digits, a space and a reason, that
 header names are tokens, that status and headers are native strings of latin-1 characters
@@ -349,10 +349,12 @@ def build_environ(method, target, version, fields, body, server_addr, client_add
         if "_" in name:                     # X_User and X-User would both be HTTP_X_USER
             continue
         key = environ_key(name)
-        if key in environ:                  # a repeated field: its values joined by ", "
-            environ[key] = f"{environ[key]}, {value}"
-        else:
+        if key not in environ:
             environ[key] = value
+        elif key == "HTTP_COOKIE":          # cookies are separated by "; " (RFC 9113 §8.2.3)
+            environ[key] = f"{environ[key]}; {value}"
+        else:                               # a repeated field: its values joined by ", "
+            environ[key] = f"{environ[key]}, {value}"
     environ["CONTENT_LENGTH"] = str(len(body))  # also for a chunked body, read whole
     return environ
 
@@ -680,6 +682,7 @@ class Connection:
         a new connection.  False means: close the connection without an answer."""
         give_up_at = time.monotonic() + self.timeout
         while not self.buffer:
+            # select() handles sockets numbered below 1024 only (FD_SETSIZE): enough here.
             readable, _, _ = select.select([self.sock], [], [], IDLE_POLL)
             if readable:
                 return True
