@@ -53,7 +53,7 @@ connection is closed).  Otherwise, if the app returned a list, the server comput
 Otherwise an HTTP/1.1 client gets a chunked body, and an HTTP/1.0 client gets a body that ends
 when the connection closes.  Responses to HEAD and with status 1xx, 204 or 304 have no body; a
 HEAD response carries the app's own Content-Length if it gave one, and none of the server's
-(the server cannot know what GET would have sent, and RFC 9110 §9.3.2 lets it leave the field
+(the server cannot know what GET would have sent, and RFC 9110 §8.6 lets it leave the field
 out).  The head and the first chunk go out in one send.
 
 Rule 6, keep-alive.  An HTTP/1.1 connection stays open unless the client says
