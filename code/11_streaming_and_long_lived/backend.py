@@ -1,0 +1,156 @@
+"""The chapter's backend: a pure ASGI app for SSE, uploads and protected downloads.
+
+Run it:
+
+    python code/11_streaming_and_long_lived/backend.py          # uvicorn on 127.0.0.1:8000
+
+Then try:
+
+    curl -N 'http://127.0.0.1:8000/events?count=5&every=0.5'
+        five SSE events, half a second apart (``id:`` and ``data:`` lines, a blank line
+        after each); ``curl -i`` shows ``content-type: text/event-stream``.
+    curl -N 'http://127.0.0.1:8000/events?count=5&every=0.5&accel=no'
+        the same, plus the response header ``X-Accel-Buffering: no`` for nginx.
+    curl -i 'http://127.0.0.1:8000/download/report.pdf?token=letmein'
+        200 with an empty body and ``X-Accel-Redirect: /protected/report.pdf``: the app only
+        authorises; nginx (chapter 11's config) sends the bytes. A wrong token gives 403.
+    curl -T big.bin http://127.0.0.1:8000/upload
+        the upload read chunk by chunk (``more_body``): how many ``http.request`` events
+        and bytes arrived, as JSON.
+
+Each SSE event's data is JSON: the event number, the HTTP version the app was spoken to
+with (``1.1`` or, behind ``proxy_http_version 1.0``, ``1.0``) and the server clock when it
+was sent.  It is the backend of the chapter's nginx experiments and of exercise 11.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qs
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from course.servers import serve  # noqa: E402
+
+TOKEN = "letmein"                        # the one valid download token (a demo, not security)
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def query_of(scope: dict) -> dict[str, str]:
+    pairs = parse_qs(scope["query_string"].decode("latin-1"))
+    return {name: values[-1] for name, values in pairs.items()}
+
+
+async def answer(send, status: int, body: bytes, headers: list | None = None) -> None:
+    head = [(b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status,
+                "headers": head + (headers or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def wait_for_disconnect(receive) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+async def events(scope, receive, send) -> None:
+    query = query_of(scope)
+    count = int(query.get("count", "5"))
+    every = float(query.get("every", "1"))
+    heartbeat = float(query.get("heartbeat", "0"))
+    headers = [(b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache")]
+    if query.get("accel") == "no":
+        headers.append((b"x-accel-buffering", b"no"))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    gone = asyncio.create_task(wait_for_disconnect(receive))
+    try:
+        for number in range(1, count + 1):
+            if number > 1:
+                await pause(every, heartbeat, gone, send)
+            if gone.done():
+                return
+            data = json.dumps({"n": number, "http_version": scope["http_version"],
+                               "sent": time.time()})
+            event = f"id: {number}\ndata: {data}\n\n".encode()
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        gone.cancel()
+
+
+async def pause(seconds: float, heartbeat: float, gone: asyncio.Task, send) -> None:
+    """Wait ``seconds``; every ``heartbeat`` seconds (0 = never) send an SSE comment."""
+    deadline = time.monotonic() + seconds
+    while not gone.done():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        step = min(left, heartbeat) if heartbeat > 0 else left
+        await asyncio.wait({gone}, timeout=step)
+        if heartbeat > 0 and not gone.done() and deadline - time.monotonic() > 0:
+            await send({"type": "http.response.body", "body": b": heartbeat\n\n",
+                        "more_body": True})
+
+
+async def download(scope, receive, send) -> None:
+    name = scope["path"].removeprefix("/download/")
+    if not SAFE_NAME.match(name) or name.startswith("."):
+        await answer(send, 404, b"no such file\n")
+        return
+    if query_of(scope).get("token") != TOKEN:
+        await answer(send, 403, b"wrong or missing token\n")
+        return
+    print(f"download authorised: {name}", flush=True)
+    await answer(send, 200, b"", [(b"x-accel-redirect", f"/protected/{name}".encode()),
+                                  (b"x-app-authorised", name.encode())])
+
+
+async def upload(scope, receive, send) -> None:
+    events_seen = 0
+    total = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        events_seen += 1
+        total += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    report = {"http_request_events": events_seen, "bytes": total}
+    await answer(send, 200, json.dumps(report).encode() + b"\n",
+                 [(b"content-type", b"application/json")])
+
+
+async def app(scope, receive, send) -> None:
+    if scope["type"] != "http":
+        return
+    path = scope["path"]
+    if path == "/events":
+        await events(scope, receive, send)
+    elif path.startswith("/download/"):
+        await download(scope, receive, send)
+    elif path == "/upload":
+        await upload(scope, receive, send)
+    else:
+        await answer(send, 404, b"try /events, /download/NAME?token=..., /upload\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    serve(app, host=args.host, port=args.port, lifespan="off", log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

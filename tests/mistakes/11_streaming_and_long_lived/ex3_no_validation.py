@@ -1,0 +1,31 @@
+"""Mistake: accepts maxsize=0 (or a float) instead of raising ValueError."""
+
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+
+class Mailbox:
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.dropped = 0
+        self.items: deque[bytes] = deque()
+        self.arrived = asyncio.Event()
+
+    def publish(self, item: bytes) -> None:
+        if len(self.items) == self.maxsize:
+            self.items.popleft()
+            self.dropped += 1
+        self.items.append(item)
+        self.arrived.set()
+
+    async def next(self) -> bytes:
+        while not self.items:
+            self.arrived.clear()
+            await self.arrived.wait()
+        return self.items.popleft()
+
+    def __len__(self) -> int:
+        return len(self.items)
