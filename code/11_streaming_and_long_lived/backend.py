@@ -12,7 +12,7 @@ Then try:
     curl -N 'http://127.0.0.1:8000/events?count=5&every=0.5&accel=no'
         the same, plus the response header ``X-Accel-Buffering: no`` for nginx.
     curl -i 'http://127.0.0.1:8000/download/report.pdf?token=letmein'
-        200 with an empty body and ``X-Accel-Redirect: /protected/report.pdf``: the app only
+        200, no body, ``X-Accel-Redirect: /protected/report.pdf`` and a Content-Disposition: it only
         authorises; nginx (chapter 11's config) sends the bytes. A wrong token gives 403.
     curl -T big.bin http://127.0.0.1:8000/upload
         the upload read chunk by chunk (``more_body``): how many ``http.request`` events
@@ -110,8 +110,11 @@ async def download(scope, receive, send) -> None:
         await answer(send, 403, b"wrong or missing token\n")
         return
     print(f"download authorised: {name}", flush=True)
-    await answer(send, 200, b"", [(b"x-accel-redirect", f"/protected/{name}".encode()),
-                                  (b"x-app-authorised", name.encode())])
+    headers = [(b"content-type", b"application/octet-stream"),
+               (b"content-disposition", f'attachment; filename="{name}"'.encode()),
+               (b"x-accel-redirect", f"/protected/{name}".encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def upload(scope, receive, send) -> None:
