@@ -17,6 +17,8 @@ Then try:
     curl -T big.bin http://127.0.0.1:8000/upload
         the upload read chunk by chunk (``more_body``): how many ``http.request`` events
         and bytes arrived, as JSON.
+    curl http://127.0.0.1:8000/extensions
+        the ASGI spec version and the extensions this server announces in the scope.
 
 Each SSE event's data is JSON: the event number, the HTTP version the app was spoken to
 with (``1.1`` or, behind ``proxy_http_version 1.0``, ``1.0``) and the server clock when it
@@ -133,6 +135,14 @@ async def upload(scope, receive, send) -> None:
                  [(b"content-type", b"application/json")])
 
 
+async def extensions(scope, send) -> None:
+    """Which ASGI extensions this server offers (e.g. ``http.response.pathsend``)."""
+    report = {"spec_version": scope["asgi"].get("spec_version", "2.0"),
+              "extensions": sorted(scope.get("extensions") or {})}
+    await answer(send, 200, json.dumps(report).encode() + b"\n",
+                 [(b"content-type", b"application/json")])
+
+
 async def app(scope, receive, send) -> None:
     if scope["type"] != "http":
         return
@@ -143,8 +153,10 @@ async def app(scope, receive, send) -> None:
         await download(scope, receive, send)
     elif path == "/upload":
         await upload(scope, receive, send)
+    elif path == "/extensions":
+        await extensions(scope, send)
     else:
-        await answer(send, 404, b"try /events, /download/NAME?token=..., /upload\n")
+        await answer(send, 404, b"try /events, /download/NAME?token=..., /upload, /extensions\n")
 
 
 def main() -> None:
