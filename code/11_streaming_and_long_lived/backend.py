@@ -19,6 +19,9 @@ Then try:
         and bytes arrived, as JSON.
     curl http://127.0.0.1:8000/extensions
         the ASGI spec version and the extensions this server announces in the scope.
+    curl -N http://127.0.0.1:8000/send-after-disconnect   (then Ctrl-C)
+        the terminal says what ``send`` did once the client had gone: uvicorn returns
+        None (the message is dropped); a server following ASGI spec 2.4 may raise OSError.
 
 Each SSE event's data is JSON: the event number, the HTTP version the app was spoken to
 with (``1.1`` or, behind ``proxy_http_version 1.0``, ``1.0``) and the server clock when it
@@ -38,7 +41,7 @@ from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from course.servers import serve  # noqa: E402
+from course.servers import serve
 
 TOKEN = "letmein"                        # the one valid download token (a demo, not security)
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -128,11 +131,28 @@ async def upload(scope, receive, send) -> None:
             return
         events_seen += 1
         total += len(message.get("body", b""))
+        if events_seen == 1:
+            print(f"upload: first http.request event, {total} bytes", flush=True)
         if not message.get("more_body", False):
             break
     report = {"http_request_events": events_seen, "bytes": total}
     await answer(send, 200, json.dumps(report).encode() + b"\n",
                  [(b"content-type", b"application/json")])
+
+
+async def send_after_disconnect(scope, receive, send) -> None:
+    """Send one event, wait for http.disconnect, then send again: what does the server do?"""
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/event-stream")]})
+    await send({"type": "http.response.body", "body": b"data: one\n\n", "more_body": True})
+    await wait_for_disconnect(receive)
+    try:
+        await send({"type": "http.response.body", "body": b"data: two\n\n", "more_body": True})
+    except Exception as exc:  # noqa: BLE001 - reporting whatever the server does is the point
+        outcome = f"raised {type(exc).__name__} (an OSError: {isinstance(exc, OSError)})"
+    else:
+        outcome = "returned None (dropped silently)"
+    print(f"send after http.disconnect: {outcome}", flush=True)
 
 
 async def extensions(scope, send) -> None:
@@ -153,10 +173,12 @@ async def app(scope, receive, send) -> None:
         await download(scope, receive, send)
     elif path == "/upload":
         await upload(scope, receive, send)
+    elif path == "/send-after-disconnect":
+        await send_after_disconnect(scope, receive, send)
     elif path == "/extensions":
         await extensions(scope, send)
     else:
-        await answer(send, 404, b"try /events, /download/NAME?token=..., /upload, /extensions\n")
+        await answer(send, 404, b"try /events, /download/NAME?token=..., /upload\n")
 
 
 def main() -> None:

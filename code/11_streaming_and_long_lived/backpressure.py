@@ -35,7 +35,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from course.servers import serve  # noqa: E402
+from course.servers import serve
 
 CHUNK = 64 * 1024
 QUEUE_SIZE = 4

@@ -14,8 +14,12 @@ event reached the client (seconds after the request), read off a raw socket:
 * ``gzip``              -- ``gzip on`` with ``text/event-stream`` in ``gzip_types``;
 * ``buffering off``     -- ``proxy_buffering off``;
 * ``X-Accel-Buffering`` -- the app sends ``X-Accel-Buffering: no``, nginx config untouched;
-* ``read timeout``      -- ``proxy_read_timeout 500ms`` and events 0.8 s apart;
-* ``+ heartbeats``      -- the same, with an SSE comment every 0.25 s.
+* ``read timeout``      -- ``proxy_read_timeout 800ms`` and events 1 s apart;
+* ``+ heartbeats``      -- the same, with an SSE comment every 0.4 s.  (Why not more often?
+  nginx renews a running timer only when the new deadline is at least 300 ms later than
+  the old one -- ``NGX_TIMER_LAZY_DELAY`` in ``src/event/ngx_event_timer.h`` -- so with a
+  sub-second timeout, heartbeats closer than 300 ms apart do not keep it alive.  With the
+  default 60 s timeout this never matters.)
 
 A ``-`` means the event never arrived.  Try: change ``EVERY``, or add a row of your own to
 ``ROWS`` (the nginx directives go inside ``location /``).
@@ -34,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from course import servers  # noqa: E402
-from course.nginx import Nginx, nginx_version  # noqa: E402
+from course import servers
+from course.nginx import Nginx, nginx_version
 
 HERE = Path(__file__).resolve().parent
 EVENTS = 5
@@ -69,9 +73,9 @@ ROWS = [
     Row("gzip", server="gzip on; gzip_types text/event-stream; gzip_min_length 1;"),
     Row("buffering off", "proxy_buffering off;"),
     Row("X-Accel-Buffering", query="&accel=no"),
-    Row("read timeout", "proxy_buffering off; proxy_read_timeout 500ms;", query="&every=0.8"),
-    Row("+ heartbeats", "proxy_buffering off; proxy_read_timeout 500ms;",
-        query="&every=0.8&heartbeat=0.25"),
+    Row("read timeout", "proxy_buffering off; proxy_read_timeout 800ms;", query="&every=1"),
+    Row("+ heartbeats", "proxy_buffering off; proxy_read_timeout 800ms;",
+        query="&every=1&heartbeat=0.4"),
 ]
 
 

@@ -35,7 +35,7 @@ from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from course.servers import serve  # noqa: E402
+from course.servers import serve
 
 RETRY_MS = 500
 connections = itertools.count(1)

@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from course.servers import serve  # noqa: E402
+from course.servers import serve
 
 
 async def ticks(first: int, every: float):

@@ -36,7 +36,7 @@ from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from course.servers import serve  # noqa: E402
+from course.servers import serve
 
 POLL_HOLD = 20.0
 
@@ -89,7 +89,7 @@ async def poll(scope, receive, send) -> None:
     if not feed.after(after):
         try:
             await asyncio.wait_for(feed.changed.wait(), POLL_HOLD)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
     news = feed.after(after)
     if not news:

@@ -27,10 +27,11 @@ containing ``\\r`` or ``\\n`` raises ``ValueError``.
 
 Examples::
 
-    encode_event("hello")                        == b"data: hello\\n\\n"
-    encode_event("a\\nb", id="7", event="tick")   == b"id: 7\\nevent: tick\\ndata: a\\ndata: b\\n\\n"
-    encode_event("x", retry=1500)                == b"retry: 1500\\ndata: x\\n\\n"
-    encode_comment("heartbeat")                  == b": heartbeat\\n\\n"
+    encode_event("hello")         == b"data: hello\\n\\n"
+    encode_event("a\\nb", id="7", event="tick")
+                                  == b"id: 7\\nevent: tick\\ndata: a\\ndata: b\\n\\n"
+    encode_event("x", retry=1500) == b"retry: 1500\\ndata: x\\n\\n"
+    encode_comment("heartbeat")   == b": heartbeat\\n\\n"
 
 Check: ``python -m course check 11``.
 """

@@ -28,7 +28,7 @@ def parse(stream: bytes) -> list[dict]:
         if line.startswith(":"):
             continue
         name, _, value = line.partition(":")
-        value = value[1:] if value.startswith(" ") else value
+        value = value.removeprefix(" ")
         if name == "data":
             data.append(value)
         elif name == "event":
@@ -63,8 +63,8 @@ def test_multi_line_data_is_one_field_per_line(exercise):
                         ("end\n", ["end", ""])]:
         expected = "".join(f"data: {line}\n" for line in lines).encode() + b"\n"
         got = exercise.encode_event(data)
-        expect_bytes(got, expected, f"encode_event({data!r}) -- every line break (\\r\\n, \\r, \\n) "
-                                    "starts a new data: field")
+        expect_bytes(got, expected, f"encode_event({data!r}) -- every line break "
+                                    "(\\r\\n, \\r, \\n) starts a new data: field")
         assert parse(got)[0]["data"] == "\n".join(lines), (
             f"the browser would see {parse(got)[0]['data']!r} (WHATWG HTML §9.2.6 joins data "
             "fields with \\n)")
@@ -76,7 +76,8 @@ def test_empty_data_is_one_empty_field(exercise):
 
 
 def test_result_is_utf8(exercise):
-    expect_bytes(exercise.encode_event("café ☕", id="é"), "id: é\ndata: café ☕\n\n".encode(),
+    expected = "id: é\ndata: café ☕\n\n".encode()
+    expect_bytes(exercise.encode_event("café ☕", id="é"), expected,
                  'encode_event("café ☕", id="é") -- an event stream is always UTF-8')
 
 

@@ -1,4 +1,5 @@
-"""Mistake: the data lines come before id/event/retry (the order the task fixes is id, event, retry, data)."""
+"""Mistake: the data lines come before id/event/retry (the order the task fixes is id, event,
+retry, data)."""
 
 
 from __future__ import annotations
@@ -34,4 +35,4 @@ def encode_event(data: str, *, event: str | None = None, id: str | None = None,
 
 
 def encode_comment(text: str = "") -> bytes:
-    return f": {single_line('comment', text)}\n\n".encode("utf-8")
+    return f": {single_line('comment', text)}\n\n".encode()

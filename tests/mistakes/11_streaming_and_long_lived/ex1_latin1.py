@@ -34,4 +34,4 @@ def encode_event(data: str, *, event: str | None = None, id: str | None = None,
 
 
 def encode_comment(text: str = "") -> bytes:
-    return f": {single_line('comment', text)}\n\n".encode("utf-8")
+    return f": {single_line('comment', text)}\n\n".encode()

@@ -1,4 +1,5 @@
-"""Mistake: isinstance(retry, int) lets True through (bool is a subclass of int) and writes 'retry: True'."""
+"""Mistake: isinstance(retry, int) lets True through (bool is a subclass of int) and writes 'retry:
+True'."""
 
 
 from __future__ import annotations
@@ -34,4 +35,4 @@ def encode_event(data: str, *, event: str | None = None, id: str | None = None,
 
 
 def encode_comment(text: str = "") -> bytes:
-    return f": {single_line('comment', text)}\n\n".encode("utf-8")
+    return f": {single_line('comment', text)}\n\n".encode()

@@ -1,4 +1,5 @@
-"""Mistake: resumes AT the Last-Event-ID instead of after it, so the browser gets that event twice."""
+"""Mistake: resumes AT the Last-Event-ID instead of after it, so the browser gets
+that event twice."""
 
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Mistake: sleeps between events instead of waiting on the disconnect watcher, so a long wait hides a disconnect."""
+"""Mistake: sleeps between events instead of waiting on the disconnect watcher, so a long wait
+hides a disconnect."""
 
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Mistake: when full, the new item is refused instead of the oldest dropped, so the client gets stale news."""
+"""Mistake: when full, the new item is refused instead of the oldest dropped, so the client gets
+stale news."""
 
 
 from __future__ import annotations

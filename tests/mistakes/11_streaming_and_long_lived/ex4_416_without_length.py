@@ -1,4 +1,5 @@
-"""Mistake: answers 416 without Content-Range: bytes */LENGTH, so the client cannot learn the real size."""
+"""Mistake: answers 416 without Content-Range: bytes */LENGTH, so the client cannot learn the real
+size."""
 
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Mistake: answers several ranges with the first one only, which the client did not ask for alone."""
+"""Mistake: answers several ranges with the first one only, which the client did
+not ask for alone."""
 
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Mistake: does not cut LAST at the end of the file, so Content-Range claims bytes that do not exist."""
+"""Mistake: does not cut LAST at the end of the file, so Content-Range claims bytes that do not
+exist."""
 
 
 from __future__ import annotations

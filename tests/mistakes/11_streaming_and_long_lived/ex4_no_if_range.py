@@ -1,4 +1,5 @@
-"""Mistake: ignores If-Range, so a resumed download glues old and new versions of the file together."""
+"""Mistake: ignores If-Range, so a resumed download glues old and new versions of the file
+together."""
 
 
 from __future__ import annotations
@@ -44,7 +45,6 @@ def make_app(content: bytes, *, etag: str, last_modified: str) -> Callable[..., 
                 ("Content-Length", str(len(body)))])
             return [body]
         wanted = environ.get("HTTP_RANGE")
-        if_range = environ.get("HTTP_IF_RANGE")
         chosen = parse_range(wanted, length) if wanted is not None else None
         headers = [("Accept-Ranges", "bytes"), ("ETag", etag),
                    ("Last-Modified", last_modified)]

@@ -1,4 +1,5 @@
-"""Mistake: compares If-Range weakly (strips W/), but a weak tag never allows a range (RFC 9110 §13.1.5)."""
+"""Mistake: compares If-Range weakly (strips W/), but a weak tag never allows a range (RFC 9110
+§13.1.5)."""
 
 
 from __future__ import annotations
