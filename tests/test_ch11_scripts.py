@@ -157,3 +157,6 @@ def test_ch11_nginx_buffering_rows():
     assert "content-encoding" not in results["defaults"].headers
     table = module.format_table(list(results.values()), events=3)
     assert "gzip" in table and "HTTP/1.0" in table
+    slow = module.measure_slow_reader(["defaults", "buffering off"])
+    assert slow["defaults"] == "all 300 sent", slow          # nginx swallowed it all
+    assert slow["buffering off"].startswith("send waited at event"), slow

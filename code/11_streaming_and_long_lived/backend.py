@@ -11,6 +11,10 @@ Then try:
         after each); ``curl -i`` shows ``content-type: text/event-stream``.
     curl -N 'http://127.0.0.1:8000/events?count=5&every=0.5&accel=no'
         the same, plus the response header ``X-Accel-Buffering: no`` for nginx.
+    curl -s 'http://127.0.0.1:8000/events?count=300&every=0&pad=100000' | (sleep 5; wc -c)
+        big events (a 100 kB comment in each) to a client that reads nothing for 5 s: the
+        terminal prints ``events: send waited at event N -- the client is not reading``
+        (uvicorn's flow control pausing the app), and ``events: all 300 sent`` at the end.
     curl -i 'http://127.0.0.1:8000/download/report.pdf?token=letmein'
         200, no body, ``X-Accel-Redirect: /protected/report.pdf`` and a Content-Disposition: it only
         authorises; nginx (chapter 11's config) sends the bytes. A wrong token gives 403.
@@ -45,6 +49,7 @@ from course.servers import serve
 
 TOKEN = "letmein"                        # the one valid download token (a demo, not security)
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+SLOW_SEND = 0.5                          # a send() that waits this long: backpressure
 
 
 def query_of(scope: dict) -> dict[str, str]:
@@ -76,7 +81,9 @@ async def events(scope, receive, send) -> None:
     if query.get("accel") == "no":
         headers.append((b"x-accel-buffering", b"no"))
     await send({"type": "http.response.start", "status": 200, "headers": headers})
+    padding = b": " + b"x" * int(query.get("pad", "0")) + b"\n" if "pad" in query else b""
     gone = asyncio.create_task(wait_for_disconnect(receive))
+    waited = False
     try:
         for number in range(1, count + 1):
             if number > 1:
@@ -85,9 +92,17 @@ async def events(scope, receive, send) -> None:
                 return
             data = json.dumps({"n": number, "http_version": scope["http_version"],
                                "sent": time.time()})
-            event = f"id: {number}\ndata: {data}\n\n".encode()
-            await send({"type": "http.response.body", "body": event, "more_body": True})
+            event = padding + f"id: {number}\ndata: {data}\n\n".encode()
+            sending = asyncio.ensure_future(
+                send({"type": "http.response.body", "body": event, "more_body": True}))
+            finished, _ = await asyncio.wait({sending}, timeout=SLOW_SEND)
+            if not finished and not waited:
+                waited = True
+                print(f"events: send waited at event {number} -- the client is not reading",
+                      flush=True)
+            await sending
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+        print(f"events: all {count} sent", flush=True)
     finally:
         gone.cancel()
 

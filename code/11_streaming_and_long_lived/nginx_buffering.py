@@ -23,6 +23,12 @@ event reached the client (seconds after the request), read off a raw socket:
 
 A ``-`` means the event never arrived.  Try: change ``EVERY``, or add a row of your own to
 ``ROWS`` (the nginx directives go inside ``location /``).
+
+A second table shows where buffering matters: a client that reads nothing asks for 300
+events of 100 kB each.  For each of ``direct``, ``defaults``, ``buffering off`` and
+``X-Accel-Buffering`` it prints what the app reported first: ``all 300 sent`` (something
+swallowed the whole 30 MB for the client) or ``send waited at event N`` (the slow client's
+backpressure reached the app).
 """
 
 from __future__ import annotations
@@ -158,6 +164,42 @@ def measure(rows: list[Row] = ROWS, events: int = EVENTS, every: float = EVERY) 
     return results
 
 
+SLOW_ROWS = ["direct", "defaults", "buffering off", "X-Accel-Buffering"]
+SLOW_QUERY = "/events?count=300&every=0&pad=100000"
+
+
+def slow_reader(port: int, backend: servers.Server, query: str, timeout: float = 20.0) -> str:
+    """A client that reads nothing: what does the app report first?"""
+    already = len(backend.output())
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(f"GET {query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in backend.output()[already:].splitlines():
+                if "send waited" in line or "sent" in line:
+                    return line.removeprefix("events: ")
+            time.sleep(0.05)
+    return "(nothing within the timeout)"
+
+
+def measure_slow_reader(names: list[str] = SLOW_ROWS) -> dict[str, str]:
+    rows = {row.name: row for row in ROWS}
+    seen = {}
+    with servers.script(HERE / "backend.py") as backend:
+        for name in names:
+            row = rows[name]
+            query = SLOW_QUERY + row.query
+            if row.direct:
+                seen[name] = slow_reader(backend.port, backend, query)
+                continue
+            config = SERVER % {"server": row.server, "location": row.location}
+            with Nginx(config, backend=backend.port) as web:
+                seen[name] = slow_reader(web.port, backend, query)
+    return seen
+
+
 def format_table(results: list[Arrivals], events: int = EVENTS) -> str:
     header = f"{'row':<19}" + "".join(f"{'event ' + str(n):>9}" for n in range(1, events + 1))
     lines = [header + "   app saw", "-" * (len(header) + 10)]
@@ -173,6 +215,9 @@ def main() -> None:
     parser.parse_args()
     print(f"nginx {nginx_version()}, {EVENTS} events; seconds after the request:", flush=True)
     print(format_table(measure()), flush=True)
+    print("\nA client that reads nothing, 300 events of 100 kB: the app's first report", flush=True)
+    for name, report in measure_slow_reader().items():
+        print(f"{name:<19}{report}", flush=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import time
 import zlib
 from contextlib import ExitStack
 from pathlib import Path
@@ -100,6 +101,30 @@ def test_events_arrive_one_by_one(web):
     assert len(events) == 1 and not ended, (
         f"the first read brought {len(events)} events (stream ended: {ended}); the app sends "
         "one per second, so each should arrive alone, as it is sent -- nginx held them back")
+
+
+def test_a_slow_client_slows_the_app(web, backend):
+    already = len(backend.output())
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", web.port))
+        sock.sendall(b"GET /events?count=300&every=0&pad=100000 HTTP/1.1\r\n"
+                     b"Host: 127.0.0.1\r\n\r\n")
+        status_line = sock.recv(12)                 # b"HTTP/1.1 200": read almost nothing
+        assert status_line.endswith(b" 200"), (
+            f"GET /events through nginx: expected 200, got {status_line!r}")
+        report = ""
+        deadline = time.monotonic() + 30
+        while not report and time.monotonic() < deadline:   # wait for the app's report
+            for line in backend.output()[already:].splitlines():
+                if "send waited" in line or "sent" in line:
+                    report = line
+            time.sleep(0.05)
+    assert "send waited" in report, (
+        f"a client reading nothing asked /events for 300 events of 100 kB; the app reported "
+        f"{report or 'nothing'!r}. With proxy buffering on, nginx reads the whole stream ahead "
+        "into memory and temporary files, and the app never feels the slow client -- "
+        "`proxy_buffering off;` in the /events location")
 
 
 def test_events_reach_the_app_over_http_1_1(web):
