@@ -13,8 +13,8 @@ Write the class ``Mailbox(maxsize)``:
   publisher never waits for a slow client.  When the mailbox already holds ``maxsize``
   items, the **oldest** one is thrown away to make room (a live feed prefers fresh news),
   and ``dropped`` goes up by one;
-* ``async next()`` returns the oldest item, waiting (without busy-looping) until one is
-  published if the mailbox is empty;
+* ``async next()`` returns the oldest item; on an empty mailbox it waits until one is
+  published;
 * ``len(mailbox)`` is the number of items waiting; ``mailbox.dropped`` the number thrown away
   so far (0 at the start).
 
