@@ -49,7 +49,7 @@ from course.servers import serve
 
 TOKEN = "letmein"                        # the one valid download token (a demo, not security)
 SAFE_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
-SLOW_SEND = 0.5                          # a send() that waits this long: backpressure
+SLOW_SEND = 1.0                          # a send() that waits this long: backpressure
 
 
 def query_of(scope: dict) -> dict[str, str]:
