@@ -37,7 +37,7 @@ from asgiref.wsgi import WsgiToAsgi
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # find `course` from a clone
 
-from course.asgi import http_scope  # noqa: E402
+from course.asgi import http_scope
 
 ADAPTERS: dict[str, Callable] = {
     "asgiref WsgiToAsgi": WsgiToAsgi,

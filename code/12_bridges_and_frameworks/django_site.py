@@ -130,8 +130,8 @@ urlpatterns = [
 ]
 
 # what a project's wsgi.py and asgi.py hand to the server
-from django.core.asgi import get_asgi_application  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
 
 wsgi_application = get_wsgi_application()
 asgi_application = get_asgi_application()

@@ -34,7 +34,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # find `course` from a clone
 
-from course.asgi import http_scope  # noqa: E402
+from course.asgi import http_scope
 
 current_user: contextvars.ContextVar[str] = contextvars.ContextVar("current_user",
                                                                    default="(unset)")

@@ -43,7 +43,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # find `course` from a clone
 
-from course import servers  # noqa: E402
+from course import servers
 
 PY = sys.executable
 ASGI = "table_apps:asgi_app"
