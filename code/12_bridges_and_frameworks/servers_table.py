@@ -104,10 +104,11 @@ def mod_wsgi_problem() -> str | None:
         return "not installed (pip install mod_wsgi, with apache2-dev present)"
     if os.geteuid() == 0:
         shebang = Path(express).read_text(errors="replace").splitlines()[0]
-        python = Path(shebang.removeprefix("#!").strip()).resolve()
-        if not _readable_by_others(python.parent.parent):
-            return (f"not run: as root, Apache's workers run as www-data and cannot read "
-                    f"{python.parent.parent}; set MOD_WSGI_EXPRESS (see the chapter page)")
+        python = Path(shebang.removeprefix("#!").strip())
+        for prefix in (python.parent.parent, python.resolve().parent.parent):
+            if not _readable_by_others(prefix):
+                return (f"not run: as root, Apache's workers run as www-data and cannot "
+                        f"read {prefix}; set MOD_WSGI_EXPRESS (see the chapter page)")
     return None
 
 
