@@ -1,4 +1,4 @@
-"""Mistake: reads the request body itself and gives the app a receive that replays it forever (the disconnect never arrives).
+"""Mistake: reads the body itself and hands the app a receive that replays it forever.
 
 See the stub in ``exercises/12_bridges_and_frameworks/ex1_request_id.py`` for the rules.
 """
