@@ -55,8 +55,18 @@ def _server(served, kind: str, exercise_file: Path):
     return server
 
 
+def _get(server, path: str) -> httpx.Response:
+    try:
+        return httpx.get(server.url + path, timeout=20)
+    except httpx.HTTPError as exc:
+        raise AssertionError(
+            f"GET {path}: the server took the connection but gave no answer "
+            f"({type(exc).__name__}) -- is the entry point a working Django handler? "
+            f"The server said:\n{server.output()[-1500:]}") from None
+
+
 def _hello(server) -> str:
-    response = httpx.get(server.url + "/hello/", timeout=10)
+    response = _get(server, "/hello/")
     assert response.status_code != 400, (
         "Django answered 400 Bad Request: with DEBUG=False the Host 127.0.0.1 must be in "
         "ALLOWED_HOSTS")
@@ -76,7 +86,7 @@ def test_asgi_entry_point_serves_hello(exercise_file, served):
 
 def test_numbers_under_wsgi(exercise_file, served):
     server = _server(served, "wsgi", exercise_file)
-    response = httpx.get(server.url + "/numbers/", timeout=20)
+    response = _get(server, "/numbers/")
     assert response.status_code == 200 and response.text == "1\n2\n3\n4\n5\n", (
         f"GET /numbers/ under gunicorn: expected 200 and '1\\n2\\n3\\n4\\n5\\n', got "
         f"{response.status_code} {response.text[:200]!r}")
