@@ -162,3 +162,13 @@ def test_ch12_asgi_under_wsgi_loses_lifespan_and_websocket():
     sync = float(re.search(r"sync, 1 worker: .* took ([\d.]+) s", out).group(1))
     gthread = float(re.search(r"gthread, 4 threads: .* took ([\d.]+) s", out).group(1))
     assert sync > 2 * gthread, out
+
+
+def test_ch12_read_source_shows_numbered_lines():
+    import asgiref.wsgi
+    read_source = load_path(CODE / "read_source.py")
+    text = read_source.show(asgiref.wsgi.WsgiToAsgiInstance.run_wsgi_app, "sync_to_async")
+    assert text.startswith("asgiref/wsgi.py (WsgiToAsgiInstance.run_wsgi_app)"), text
+    assert re.search(r"^\s*\d+: .*sync_to_async", text, re.M), text
+    missing = read_source.show(asgiref.wsgi.WsgiToAsgi.__init__, "no such text")
+    assert "this version may differ" in missing
