@@ -61,6 +61,7 @@ def table() -> list[dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("ch12_servers_table")  # one run of the table, shared
 def test_ch12_servers_table_asgi_rows(table):
     rows = {row["server"]: row for row in table}
     for name in ("uvicorn", "gunicorn -k asgi", "gunicorn -k uvicorn_worker", "hypercorn",
@@ -74,6 +75,7 @@ def test_ch12_servers_table_asgi_rows(table):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("ch12_servers_table")  # one run of the table, shared
 def test_ch12_servers_table_wsgi_rows(table):
     rows = {row["server"]: row for row in table}
     for name in ("gunicorn sync", "gunicorn gthread", "waitress", "granian wsgi"):
@@ -84,6 +86,7 @@ def test_ch12_servers_table_wsgi_rows(table):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("ch12_servers_table")  # one run of the table, shared
 def test_ch12_servers_table_mod_wsgi_row(table):
     row = {row["server"]: row for row in table}["mod_wsgi"]
     if not (shutil.which("apxs") or shutil.which("apachectl")):

@@ -58,14 +58,14 @@ def test_health_answers_while_a_report_runs(exercise, monkeypatch):
 
     def held_report(rows):
         started.set()
-        release.wait(timeout=3)
+        release.wait(timeout=2)
         return {"rows": rows, "released_by_health": release.is_set()}
 
     monkeypatch.setattr(exercise, "slow_report", held_report)
 
     async def body(client):
         report = asyncio.ensure_future(client.get("/report", params={"rows": 1}))
-        await asyncio.to_thread(started.wait, 3)
+        await asyncio.to_thread(started.wait, 2)
         health = await client.get("/health")
         release.set()
         return health, await report
@@ -79,7 +79,7 @@ def test_health_answers_while_a_report_runs(exercise, monkeypatch):
 
 def test_the_pool_runs_THREAD_TOKENS_reports_at_once(exercise, monkeypatch):
     count = 45                     # more than anyio's default 40, fewer than THREAD_TOKENS
-    together = threading.Barrier(count, timeout=4)
+    together = threading.Barrier(count, timeout=3)
 
     def meeting_report(rows):
         try:
