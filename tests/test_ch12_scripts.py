@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from course.asgi import call_asgi, call_lifespan
@@ -175,3 +176,21 @@ def test_ch12_read_source_shows_numbered_lines():
     assert re.search(r"^\s*\d+: .*sync_to_async", text, re.M), text
     missing = read_source.show(asgiref.wsgi.WsgiToAsgi.__init__, "no such text")
     assert "this version may differ" in missing
+
+
+def test_ch12_flask_under_uvicorn_serves_pages_and_websockets():
+    from websockets.sync.client import connect
+
+    from course import servers
+
+    with servers.script(CODE / "flask_under_uvicorn.py") as server:
+        page = httpx.get(server.url + "/", timeout=10).json()
+        with httpx.stream("GET", server.url + "/stream", timeout=10) as response:
+            lines = [line for line in response.iter_lines() if line]
+        with connect(f"ws://127.0.0.1:{server.port}/ws", open_timeout=5) as ws:
+            ws.send("hello")
+            echoed = ws.recv(timeout=5)
+    assert page["framework"] == "flask" and page["thread"].startswith("WSGI"), page
+    assert page["echo_app_started"] is True, "lifespan reached the ASGI app"
+    assert lines == ["line 1", "line 2", "line 3"], lines
+    assert echoed == "hello"
