@@ -173,6 +173,7 @@ class Contender:
     start: Callable[[], AbstractContextManager[servers.Server]]  # a started server, as a `with`
     path: str = "/"
     concurrency: int | None = None      # None: the concurrency given to compare()
+    warmup_concurrency: int | None = None   # None: compare()'s warmup_concurrency, or the run's
 
 
 @dataclass
@@ -207,39 +208,57 @@ Measure = Callable[..., load.LoadResult]
 def compare(contenders: Sequence[Contender], *, concurrency: int = 50, duration: float = 5.0,
             runs: int = 3, tool: str = "auto", warmup: float = 1.0, drain: float = 0.5,
             progress: Callable[[str], None] = print,
-            measure: Measure | None = None) -> list[Measurement]:
+            measure: Measure | None = None, fresh: bool = False,
+            warmup_concurrency: int | None = None) -> list[Measurement]:
     """Start every contender, warm each up, then measure them interleaved ``runs`` times.
 
     All contenders run at once (idle ones cost next to nothing) so that round k of every
     contender is taken within seconds of the others.  ``drain`` seconds pass before each
     run: when wrk stops, requests it left in a server's listen queue are still served, and a
-    slow server would carry them into the next run.  ``measure`` (default
-    :func:`course.load.measure`) is called as ``measure(url, concurrency=, duration=, tool=,
-    cpu=)``; tests pass a fake one.
+    slow server would carry them into the next run.  Where that backlog would take longer
+    than a pause (a slow endpoint and many connections), pass ``fresh=True``: each run then
+    starts its contender anew, warms it up and stops it afterwards -- still interleaved.
+    ``measure`` (default :func:`course.load.measure`) is called as ``measure(url,
+    concurrency=, duration=, tool=, cpu=)``; tests pass a fake one.  ``warmup_concurrency``
+    (default: the run's) keeps a warm-up from leaving a long queue behind on a slow endpoint.
     """
     measure = measure or load.measure
     load_cpu = LOAD_CPU if can_pin() else None
     results = {c.name: Measurement(c.name) for c in contenders}
-    urls: dict[str, str] = {}
+    by_name = {c.name: c for c in contenders}
+    order = schedule([c.name for c in contenders], runs)
 
-    def one(contender: Contender, seconds: float) -> load.LoadResult:
-        return measure(urls[contender.name], concurrency=contender.concurrency or concurrency,
-                       duration=seconds, tool=tool, cpu=load_cpu)
+    def one(contender: Contender, url: str, seconds: float,
+            connections: int | None = None) -> load.LoadResult:
+        connections = connections or contender.concurrency or concurrency
+        return measure(url + contender.path, concurrency=connections, duration=seconds,
+                       tool=tool, cpu=load_cpu)
+
+    def record(k: int, name: str, result: load.LoadResult) -> None:
+        results[name].runs.append(result)
+        progress(f"  round {k}/{runs}  {name:<30} {result.rps:>10,.0f} req/s")
+
+    if fresh:
+        for k, name in order:
+            with by_name[name].start() as server:
+                if warmup:
+                    one(by_name[name], server.url, warmup,
+                        by_name[name].warmup_concurrency or warmup_concurrency)
+                if drain:
+                    time.sleep(drain)  # not synchronisation: lets queued requests finish
+                record(k, name, one(by_name[name], server.url, duration))
+        return [results[c.name] for c in contenders]
 
     with contextlib.ExitStack() as stack:
-        for contender in contenders:
-            server = stack.enter_context(contender.start())
-            urls[contender.name] = server.url + contender.path
+        urls = {c.name: stack.enter_context(c.start()).url for c in contenders}
         if warmup:
             for contender in contenders:
-                one(contender, warmup)
-        by_name = {c.name: c for c in contenders}
-        for k, name in schedule([c.name for c in contenders], runs):
+                one(contender, urls[contender.name], warmup,
+                    contender.warmup_concurrency or warmup_concurrency)
+        for k, name in order:
             if drain:
                 time.sleep(drain)  # not synchronisation: lets queued requests finish
-            result = one(by_name[name], duration)
-            results[name].runs.append(result)
-            progress(f"  round {k}/{runs}  {name:<30} {result.rps:>10,.0f} req/s")
+            record(k, name, one(by_name[name], urls[name], duration))
     return [results[c.name] for c in contenders]
 
 

@@ -96,7 +96,7 @@ def fake_contender(name: str, log: list[str], path: str = "/") -> bench.Contende
     @contextlib.contextmanager
     def start():
         log.append(f"start {name}")
-        yield SimpleNamespace(url=f"http://127.0.0.1:1/{name}")
+        yield SimpleNamespace(url=f"http://127.0.0.1:1/{name}/")
         log.append(f"stop {name}")
     return bench.Contender(name, start, path=path)
 
@@ -161,3 +161,19 @@ def test_pin_prefixes_taskset_only_where_it_can(monkeypatch):
     assert bench.pin(["x"], 0) == ["taskset", "-c", "0", "x"]
     monkeypatch.setattr(bench, "can_pin", lambda: False)
     assert bench.pin(["x"], 0) == ["x"]
+
+
+def test_compare_fresh_starts_each_run_anew_in_interleaved_order():
+    log: list[str] = []
+
+    def fake_measure(url, *, concurrency, duration, tool, cpu):
+        log.append(f"measure {url.split('/')[3]} {duration}")
+        return result(1)
+
+    contenders = [fake_contender(n, log) for n in "AB"]
+    results = bench.compare(contenders, runs=2, duration=2, warmup=0.5, drain=0, fresh=True,
+                            progress=lambda line: None, measure=fake_measure)
+    one_run = ["start {0}", "measure {0} 0.5", "measure {0} 2", "stop {0}"]
+    want = [step.format(n) for n in "ABAB" for step in one_run]
+    assert log == want
+    assert [len(m.runs) for m in results] == [2, 2]
