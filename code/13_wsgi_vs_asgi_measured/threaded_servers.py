@@ -81,7 +81,7 @@ def serve_ws(host: str, port: int, backlog: int, deflate: bool) -> None:
 
     compression = "deflate" if deflate else None
     with serve(hub, host, port, compression=compression, backlog=backlog,
-               ping_interval=None) as server:
+               ping_interval=None, open_timeout=120) as server:
         print(f"Listening on http://{host}:{port} (WebSocket, a thread per connection, "
               f"deflate {'on' if deflate else 'off'})", flush=True)
         server.serve_forever()
