@@ -132,7 +132,7 @@ async def asgi_blocking(scope, receive, send):
     monitor.ensure_started()
     seconds = _milliseconds(scope["query_string"].decode("latin-1")) / 1000
     if scope["path"] == "/block":
-        time.sleep(seconds)                      # the bug: the loop can run nothing else
+        time.sleep(seconds)  # noqa: ASYNC251 -- the bug on purpose: the loop runs nothing else
         await _asgi_text(send, b"blocked the whole loop\n")
     elif scope["path"] == "/fixed":
         await asyncio.to_thread(time.sleep, seconds)   # waits in a thread; the loop runs on

@@ -102,7 +102,7 @@ async def _open_one(port: int, protocol: str, deflate: bool, held: list,
         if protocol == "http":
             await reader.readexactly(14)        # the body: the connection is idle after it
         held.append(writer)
-    except (OSError, ValueError, asyncio.TimeoutError, asyncio.IncompleteReadError) as exc:
+    except (TimeoutError, OSError, ValueError, asyncio.IncompleteReadError) as exc:
         failed.append(f"{type(exc).__name__}: {exc}")
         if writer is not None:
             writer.close()
