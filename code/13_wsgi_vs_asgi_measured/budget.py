@@ -67,11 +67,13 @@ def configurations(connections: int) -> list[tuple[str, int | None, int | None, 
 
 
 def run(*, levels=(100, 1000), runs: int = 2, duration: float = 3.0, tool: str = "auto",
-        warmup: float = 1.0, progress=print) -> dict:
+        warmup: float = 1.0, progress=print, only: list[str] | None = None,
+        fresh: bool = True) -> dict:
     """Measure every configuration at each connection count; JSON-able results.
 
     Each run starts its server anew (``fresh``): a sync worker left with a queue of 1000
     requests by the previous run would spend the next run serving clients that are gone.
+    ``only``: names of the configurations to run (default: all).
     """
     from experiment import raise_open_files
 
@@ -80,7 +82,7 @@ def run(*, levels=(100, 1000), runs: int = 2, duration: float = 3.0, tool: str =
     data: dict = {"seconds_per_request": SECONDS, "levels": []}
     for connections in levels:
         progress(f"\n{connections} connections, GET /?ms={SECONDS * 1000:g}")
-        configs = configurations(connections)
+        configs = [c for c in configurations(connections) if not only or c[0] in only]
         # Warm up with as many connections as the budget holds: enough to start every
         # thread, too few to leave a queue behind.
         contenders = [bench.Contender(name, start, path=f"/?ms={SECONDS * 1000:g}",
@@ -89,7 +91,7 @@ def run(*, levels=(100, 1000), runs: int = 2, duration: float = 3.0, tool: str =
                       for name, w, t, start in configs]
         results = bench.compare(contenders, concurrency=connections, duration=duration,
                                 runs=runs, tool=tool, warmup=warmup, progress=progress,
-                                fresh=True)
+                                fresh=fresh)
         rows = []
         for (name, workers, threads, _), measured in zip(configs, results):
             model = model_rps(connections, workers, threads)
@@ -97,10 +99,14 @@ def run(*, levels=(100, 1000), runs: int = 2, duration: float = 3.0, tool: str =
                          "model_rps": model, "observed_rps": measured.rps,
                          "rps": measured.values("rps"), "p99_ms": measured.median("p99_ms"),
                          "observed_over_model": measured.rps / model, "tool": measured.tool})
-        (ratio,) = [r for r in bench.ratios(results, THREAD_PER_CONNECTION) if r.other == UVICORN]
-        data["levels"].append({"connections": connections, "rows": rows,
-                               "thread_per_connection_vs_uvicorn": ratio.as_dict(),
-                               "ratio_line": ratio.line()})
+        level = {"connections": connections, "rows": rows}
+        names = [name for name, *_ in configs]
+        if THREAD_PER_CONNECTION in names and UVICORN in names:
+            (ratio,) = [r for r in bench.ratios(results, THREAD_PER_CONNECTION)
+                        if r.other == UVICORN]
+            level["thread_per_connection_vs_uvicorn"] = ratio.as_dict()
+            level["ratio_line"] = ratio.line()
+        data["levels"].append(level)
     return data
 
 
@@ -148,7 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     for level in data["levels"]:
         print()
         print(table(level))
-        print(level["ratio_line"])
+        print(level.get("ratio_line", ""))
     fig, axes = new_figure(5 * len(data["levels"]), 4.5)
     fig.clf()
     axes = fig.subplots(1, len(data["levels"]), squeeze=False)[0]

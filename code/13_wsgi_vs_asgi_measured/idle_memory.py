@@ -147,7 +147,8 @@ async def measure_one(server: servers.Server, count: int, protocol: str, deflate
             "kib_per_connection": per_connection, "threads": threads}
 
 
-def run(levels=(1000, 10_000), progress=print) -> dict:
+def run(levels=(1000, 10_000), progress=print, only: list[str] | None = None) -> dict:
+    """Measure every server (or the names in ``only``) at each level; JSON-able results."""
     from experiment import raise_open_files
 
     limit = raise_open_files(max(levels) + 2048)
@@ -157,6 +158,8 @@ def run(levels=(1000, 10_000), progress=print) -> dict:
     rows = []
     for count in usable:
         for name, protocol, model, deflate, start in SERVERS:
+            if only and name not in only:
+                continue
             with start() as server:
                 row = asyncio.run(measure_one(server, count, protocol, deflate))
             row.update(name=name, protocol=protocol, model=model, deflate=deflate)
@@ -180,13 +183,15 @@ def table(data: dict) -> str:
              "-" * (32 + 28 * len(data["levels"]))]
     for name, *_ in SERVERS:
         cells = [r for r in data["rows"] if r["name"] == name]
-        lines.append(f"{name:<32}" + "".join(cell(r) for r in cells))
+        if cells:
+            lines.append(f"{name:<32}" + "".join(cell(r) for r in cells))
     return "\n".join(lines)
 
 
 def plot(data: dict, ax) -> None:
     """Grouped bars: KiB per idle connection for each server, one colour per level."""
-    names = [name for name, *_ in SERVERS]
+    measured = {row["name"] for row in data["rows"]}
+    names = [name for name, *_ in SERVERS if name in measured]
     width = 0.8 / max(1, len(data["levels"]))
     for i, count in enumerate(data["levels"]):
         values = [next(r["kib_per_connection"] for r in data["rows"]
