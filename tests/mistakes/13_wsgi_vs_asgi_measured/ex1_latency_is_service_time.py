@@ -23,5 +23,5 @@ def bottleneck(connections: int, workers: int, threads: int) -> str:
 
 def model_latency(connections: int, workers: int, threads: int,
                   seconds_per_request: float) -> float:
-    throughput = model_rps(connections, workers, threads, seconds_per_request)
+    model_rps(connections, workers, threads, seconds_per_request)   # checks the arguments
     return seconds_per_request

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from urllib.parse import parse_qs
 
 REPORT_SECONDS = 0.5
 
@@ -36,8 +35,6 @@ async def app(scope, receive, send) -> None:
     if scope["path"] == "/ping":
         await _text(send, 200, b"pong\n")
     elif scope["path"] == "/report":
-        query = parse_qs(scope["query_string"].decode("latin-1"))
-        n = int(query.get("n", ["1"])[0])
         # A worker thread waits for the library; the loop serves other requests meanwhile.
         body = await asyncio.to_thread(build_report, 1)
         await _text(send, 200, body)
