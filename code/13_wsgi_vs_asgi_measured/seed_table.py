@@ -57,7 +57,9 @@ def quick(name: str, progress=print) -> dict:
                                 budget.UVICORN], progress=quiet)
     if name == "idle_memory":
         return idle_memory.run(levels=(500,), progress=quiet,
-                               only=["HTTP, a thread per connection", "HTTP, asyncio (uvicorn)"])
+                               only=["HTTP, a thread per connection", "HTTP, asyncio (uvicorn)",
+                                     "WebSocket, threads", "WebSocket, asyncio (uvicorn)",
+                                     "WebSocket, asyncio + deflate"])
     if name == "blocked_loop":
         return blocked_loop.run(runs=2, duration=1, progress=quiet)
     if name == "gil":
