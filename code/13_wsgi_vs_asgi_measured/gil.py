@@ -10,8 +10,12 @@ An event loop is in the same place as a thread: a CPU-bound ``async def`` holds 
 for as long as it runs, and ``asyncio.to_thread`` does not help either (the GIL again).
 
 What you should see: tasks per second for each setup, then processes over threads pair by
-pair with its spread: "no clear difference" with one worker, more than 1 with several workers
-on a machine with several cores -- the GIL lets one thread run Python at a time.  (On a
+pair with its spread -- "no clear difference" with one worker, more than 1 with several workers
+on a machine with several idle cores -- and how each kind scales from 1 worker to one per core:
+threads stay near 1.0 (the GIL lets one thread run Python at a time), processes approach the
+number of cores.  On a machine busy with other work both can move: the kernel shares cores
+among the threads of every process, and a second thread can win CPU time from other programs
+without running any Python in parallel.  (On a
 free-threaded Python build, 3.13t and later, threads would scale too.)  Saves ``gil.json`` and
 ``gil.png``.
 """
@@ -73,10 +77,16 @@ def run(*, runs: int = 3, work: int = 2_000_000, progress=print) -> dict:
         pairs = bench.pair_ratios(measured[f"processes × {n}"], measured[f"threads × {n}"])
         ratio = bench.Ratio(f"processes × {n}", f"threads × {n}", pairs, "tasks/s")
         ratios.append({**ratio.as_dict(), "workers": n, "line": ratio.line()})
+    scaling = []
+    if len(counts) > 1:
+        for kind in ("threads", "processes"):
+            pairs = bench.pair_ratios(measured[f"{kind} × {cores}"], measured[f"{kind} × 1"])
+            ratio = bench.Ratio(f"{kind} × {cores}", f"{kind} × 1", pairs, "tasks/s")
+            scaling.append({**ratio.as_dict(), "kind": kind, "line": ratio.line()})
     rows = [{"name": name, "tasks_per_s": values, "median": bench.spread(values)[0]}
             for name, values in measured.items()]
     return {"cores": cores, "gil_enabled": gil_enabled, "work": work, "rows": rows,
-            "ratios": ratios}
+            "ratios": ratios, "scaling": scaling}
 
 
 def plot(data: dict, ax) -> None:
@@ -98,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     data = run(runs=args.runs, work=args.work, progress=lambda line: print(line, flush=True))
     print()
-    for ratio in data["ratios"]:
+    for ratio in data["ratios"] + data["scaling"]:
         print(ratio["line"])
     fig, ax = new_figure(7, 3.5)
     plot(data, ax)
