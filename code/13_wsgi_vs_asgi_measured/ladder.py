@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
@@ -83,7 +82,7 @@ def contenders() -> dict[str, tuple[str, object]]:
         found["hypercorn"] = ("ASGI", _start(
             [PY, "-m", "hypercorn", "apps:asgi_hello", "--bind", "{host}:{port}",
              "--workers", "1"], "hypercorn"))
-    if _installed("daphne") and shutil.which("daphne"):
+    if _installed("daphne"):
         found["daphne"] = ("ASGI", _start(
             [PY, "-m", "daphne", "-b", "{host}", "-p", "{port}", "-v", "0",
              "apps:asgi_hello"], "daphne"))
