@@ -20,6 +20,7 @@ from websockets.asyncio.client import connect
 
 from course import servers
 from course.asgi import call_asgi
+from course.modules import load_path
 from course.testing import call_wsgi
 
 CODE = Path(__file__).resolve().parent.parent / "code" / "13_wsgi_vs_asgi_measured"
@@ -145,11 +146,7 @@ def test_ch13_seed_table_py_reprints_every_claim_from_saved_results(results):
 
 
 def test_ch13_apps_py_endpoints_answer_in_process():
-    sys.path.insert(0, str(CODE))
-    try:
-        import apps
-    finally:
-        sys.path.remove(str(CODE))
+    apps = load_path(CODE / "apps.py")
     reply = call_wsgi(apps.wsgi_io, path="/", query="ms=1")
     assert reply.status_code == 200 and reply.body == b"waited\n"
     assert call_wsgi(apps.wsgi_hello).body == b"Hello, world!\n"
@@ -177,11 +174,7 @@ def test_ch13_threaded_servers_py_serves_keep_alive_and_the_hub(kind):
 
 def test_ch13_experiment_py_raises_the_open_file_limit_within_the_hard_limit():
     import resource
-    sys.path.insert(0, str(CODE))
-    try:
-        import experiment
-    finally:
-        sys.path.remove(str(CODE))
+    experiment = load_path(CODE / "experiment.py")
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     got = experiment.raise_open_files(soft)          # asking for what we have changes nothing
     assert got == soft
