@@ -26,7 +26,7 @@ Rules (the graded tests check each one, in-process and under a real uvicorn):
 
 * ``/report`` answers exactly ``build_report(n)``'s bytes with a correct ``Content-Length``;
   ``n`` comes from the query string (default 1);
-* a ``/ping`` sent while a report is being built is answered within 0.2 s, and before the
+* a ``/ping`` sent while a report is being built is answered within 0.3 s, and before the
   report is done;
 * standard library only (``asyncio``).
 """
