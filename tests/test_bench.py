@@ -177,3 +177,17 @@ def test_compare_fresh_starts_each_run_anew_in_interleaved_order():
     want = [step.format(n) for n in "ABAB" for step in one_run]
     assert log == want
     assert [len(m.runs) for m in results] == [2, 2]
+
+
+def test_compare_warms_up_with_the_contenders_warmup_concurrency():
+    calls = []
+
+    def fake_measure(url, *, concurrency, duration, tool, cpu):
+        calls.append((duration, concurrency))
+        return result(1)
+
+    contender = fake_contender("A", [])
+    contender.warmup_concurrency = 2
+    bench.compare([contender], runs=1, duration=1, warmup=0.5, drain=0, concurrency=50,
+                  progress=lambda line: None, measure=fake_measure)
+    assert calls == [(0.5, 2), (1, 50)], "warm-up with 2 connections, the run with 50"
