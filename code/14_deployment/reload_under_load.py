@@ -17,8 +17,9 @@ load loop through nginx (``https_load.py``) and makes the change in the middle o
 
 and prints one line per change: requests sent, requests failed (an error or a 5xx), GETs
 the client repeated because a kept-alive connection closed under them (as browsers do; see
-``https_load.py``), and what the stack promises.  The first four promise 0 and (on any run) get 0; the last one cannot:
-the app server is gone until something restarts it, and the failures are printed.
+``https_load.py``), and what the stack promises.  The first four promise 0 failed; the
+last one cannot: the app server is gone until something restarts it, and the failures are
+printed.
 ``--websocket`` adds a sixth row: a WebSocket held open through ``nginx -s reload`` keeps
 working on the old worker until ``worker_shutdown_timeout`` closes it.
 """
@@ -35,10 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import psutil
 from https_load import LoadOutcome, run_during
 from stack import Stack, uvicorn_asgi
 
-import psutil
 from course import servers
 
 
