@@ -10,7 +10,8 @@ command lines (``app:asgi_app``) serve behind ``nginx/site.conf``.  Run one by h
 Routes (both callables):
 
 * ``/``        -- ``hello from COLOR (wsgi|asgi)``: ``APP_COLOR`` (default ``blue``) tells a
-  blue deployment from a green one;
+  blue deployment from a green one (``APP_STARTUP_SECONDS``, default 0.1: how long the ASGI
+  app's lifespan startup takes -- a slow start, for the blue-green exercise);
 * ``/health``  -- liveness: ``200 ok`` while the process runs;
 * ``/ready``   -- readiness: ``200`` once the app is ready to serve.  The ASGI app becomes ready
   when its lifespan ``startup`` has run (``503 starting`` before); a WSGI app has no lifespan,
@@ -42,6 +43,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 COLOR = os.environ.get("APP_COLOR", "blue")
+STARTUP_SECONDS = float(os.environ.get("APP_STARTUP_SECONDS", "0.1"))
 _calls = itertools.count(1)
 
 
@@ -148,7 +150,7 @@ class AsgiApp:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                await asyncio.sleep(0.1)          # e.g. open a database pool
+                await asyncio.sleep(STARTUP_SECONDS)      # e.g. open a database pool
                 self.ready = True
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

@@ -49,7 +49,7 @@ def expiry_sequence(stack: Stack) -> list[tuple[str, int]]:
             return status
         ask()                       # cold: MISS
         ask()                       # fresh: HIT
-        time.sleep(1.1)             # let max-age=1 run out: this wait *is* the experiment
+        time.sleep(2.1)             # max-age=1 in whole seconds: expired within 2 s
         ask()                       # expired: STALE, refreshed in the background
         deadline = time.monotonic() + 5
         while ask() != "HIT" and time.monotonic() < deadline:

@@ -13,7 +13,8 @@ or got a 5xx answer; ``samples`` keeps a few of them to show.
 
 One thing is retried, once, as browsers do: a GET sent on a kept-alive connection that the
 server closed at that very moment, before any byte of an answer (httpx:
-``RemoteProtocolError``, "server disconnected without sending a response").  A server may
+``RemoteProtocolError``, "server disconnected without sending a response", or ``ReadError``,
+the same close arriving as a reset).  A server may
 close an idle connection at any time (RFC 9112 §9.3.1), and a reloading nginx closes its
 idle ones; a client may then repeat an idempotent request (RFC 9110 §9.2.2).  Those are
 counted in ``retried``, not hidden.  ``bodies`` counts the first
@@ -56,7 +57,7 @@ async def _worker(client: httpx.AsyncClient, urls: Sequence[str], deadline: floa
         try:
             try:
                 response = await client.get(url)
-            except httpx.RemoteProtocolError:
+            except (httpx.RemoteProtocolError, httpx.ReadError):
                 outcome.retried += 1            # closed under us before any answer: GET again
                 response = await client.get(url)
         except httpx.HTTPError as exc:

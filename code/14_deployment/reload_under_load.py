@@ -72,8 +72,11 @@ def uvicorn_hup(server: servers.Server, workers: int) -> None:
 
 
 def row(label: str, outcome: LoadOutcome, promise: str) -> str:
-    return (f"{label:34} {outcome.total:8d} {outcome.failed:7d} {outcome.retried:8d}   "
+    line = (f"{label:34} {outcome.total:8d} {outcome.failed:7d} {outcome.retried:8d}   "
             f"{promise}")
+    if outcome.failed and promise == "0 failed":
+        line += f"\n    failures: {outcome.samples}"      # show them: never hide a broken promise
+    return line
 
 
 async def websocket_through_reload(stack: Stack) -> list[str]:
