@@ -8,8 +8,6 @@ See the stub in exercises/14_deployment/ex4_blue_green.py for the rules.
 from __future__ import annotations
 
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 
 from course.nginx import Nginx
