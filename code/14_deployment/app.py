@@ -88,6 +88,8 @@ def route(kind: str, method: str, path: str, query: str, ready: bool,
         headers = [("Content-Type", "text/plain"), ("Cache-Control", "private"),
                    ("Set-Cookie", f"session={os.getpid()}-{next(_calls)}; HttpOnly; Secure")]
         return 200, headers, b"your own page\n"
+    if path == "/slow":
+        return 200, [("Content-Type", "text/plain")], b"done\n"
     if path == "/upload" and method == "POST":
         return 200, [("Content-Type", "text/plain")], f"{facts['body_bytes']} bytes\n".encode()
     return 404, [("Content-Type", "text/plain")], b"not found\n"

@@ -16,7 +16,7 @@ back to three ports on 127.0.0.1 and says so.  nginx runs ``nginx/scale_out.conf
 3. idempotent only: with one host frozen (SIGSTOP), GETs that meet it are retried after
    ``proxy_read_timeout`` and succeed; a POST that meets it is *not* retried -- nginx answers
    504 -- because repeating a POST could do its work twice;
-4. sticky WebSockets: three connections from each of three client addresses; with
+4. sticky WebSockets: three connections from each of six client addresses; with
    ``hash $remote_addr consistent`` each client address always reaches the same host.
 """
 
@@ -109,7 +109,7 @@ def main() -> None:
             victim = app_servers[1]
             timer = threading.Timer(0.7, victim.proc.kill)
             timer.start()
-            result = load.run(web.url + "/health", concurrency=6, duration=2.0, timeout=5)
+            result = load.run(web.url + "/health", concurrency=6, duration=1.5, timeout=5)
             timer.join()
             print(f"2. {victim.host}:{victim.port} killed 0.7 s into {result.requests} "
                   f"requests: {result.failed} failed")
@@ -133,8 +133,9 @@ def main() -> None:
                   f"({get_seconds:.1f} s for the three: one waited for the timeout)")
             print(f"   POST statuses {posts}: the POST that met the frozen host is not retried")
 
-            clients = ["127.0.0.1", "127.0.0.5", "127.0.0.6"] if hosts[0] != "127.0.0.1" \
-                else ["127.0.0.1"]
+            clients = ["127.0.0.1"]
+            if hosts[0] != "127.0.0.1":
+                clients += [f"127.0.0.{n}" for n in range(5, 10)]
             print("4. sticky WebSockets (hash $remote_addr consistent): host pid per connection")
             for client, pids in asyncio.run(sticky(web, clients)).items():
                 print(f"   from {client}: {' '.join(pids)}")
