@@ -95,3 +95,19 @@ def test_log_percentiles_adds_up_retries_and_skips_cache_hits():
              '{"request_time": 0.01, "upstream_response_time": ""}']
     table = summarize(lines)
     assert table["requests"] == 2 and table["not_upstream"] == 1
+
+
+def test_https_load_counts_failures_and_runs_the_action():
+    from https_load import run_during
+    from stack import Stack
+    with Stack(quiet=True) as stack:
+        assert stack.wsgi is not None
+        healthy = run_during([stack.https_url + "/"], None, stack.ssl_context(),
+                             concurrency=2, duration=0.5)
+        assert healthy.ok > 0 and healthy.failed == 0
+        assert healthy.bodies["hello from blue (wsgi)"] == healthy.ok
+        broken = run_during([stack.https_url + "/"], stack.wsgi.stop, stack.ssl_context(),
+                            concurrency=2, duration=1.0, at=0.3)
+        assert not stack.wsgi.alive, "the action (stopping gunicorn) ran"
+        assert broken.failed > 0 and broken.statuses[502] > 0, broken
+        assert any("502" in sample for sample in broken.samples)
