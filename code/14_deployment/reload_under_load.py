@@ -13,7 +13,8 @@ load loop through nginx (``https_load.py``) and makes the change in the middle o
 4. ``blue-green switch``       -- a "green" uvicorn starts, nginx's upstream is rewritten to
                                   it and reloaded, then "blue" is stopped
 5. ``uvicorn (one process) HUP`` -- no supervisor: SIGHUP's default action kills the process
-                                  (a shell or systemd reports exit status 129 = 128 + 1)
+                                  (a shell reports exit status 129 = 128 + 1; systemd,
+                                  code=killed status=1/HUP)
 
 and prints one line per change: requests sent, requests failed (an error or a 5xx), GETs
 the client repeated because a kept-alive connection closed under them (as browsers do; see
@@ -163,7 +164,7 @@ def main() -> None:
                       flush=True)
                 shell_status = 128 - code if code is not None and code < 0 else code
                 print(f"    uvicorn exited: returncode {code} (killed by signal {-code}, "
-                      f"SIGHUP: a shell or systemd reports exit status {shell_status})"
+                      f"SIGHUP: a shell reports exit status {shell_status})"
                       if code is not None and code < 0 else f"    uvicorn exited: {code}")
                 print(f"    statuses: {dict(sorted(outcome.statuses.items()))}; "
                       f"first failures: {outcome.samples[:2]}")
