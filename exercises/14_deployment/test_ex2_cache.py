@@ -42,28 +42,6 @@ def test_second_request_is_a_hit_and_spares_the_app(web, app, app_calls):
         "reach it")
 
 
-def test_expired_answer_is_served_stale_and_refreshed_in_the_background(web, app, app_calls):
-    url = fresh_url(web, max_age=1)
-    with httpx.Client(timeout=10) as client:
-        first = cache_status(client.get(url))
-        time.sleep(2.1)     # max-age=1, counted by nginx in whole seconds: up to 2 s to expire
-        started = time.perf_counter()
-        expired = client.get(url)
-        statuses = [first, cache_status(expired)]
-        deadline = time.monotonic() + 5
-        while statuses[-1] != "HIT" and time.monotonic() < deadline:
-            statuses.append(cache_status(client.get(url)))
-    assert first == "MISS", f"the first request should be a MISS; got {first}"
-    assert statuses[1] == "STALE", (
-        f"after max-age the next request got {statuses[1]}; with proxy_cache_use_stale "
-        "updating and proxy_cache_background_update on it gets the old copy at once (STALE) "
-        "while nginx refreshes it")
-    assert statuses[-1] == "HIT" and app_calls(app, "/news") == 2, (
-        f"statuses {statuses}, app calls {app_calls(app, '/news')}: the background refresh "
-        "should call the app once and make the entry fresh (HIT) again")
-    assert time.perf_counter() - started < 5
-
-
 def test_concurrent_cold_requests_make_one_app_call(web, app, app_calls):
     url = fresh_url(web, max_age=60, delay=0.5)
     with httpx.Client(timeout=15, limits=httpx.Limits(max_connections=8)) as client:
@@ -110,3 +88,25 @@ def test_private_answers_are_never_shared(web, app, app_calls):
         f"/private (Set-Cookie, Cache-Control: private) was answered {statuses} with "
         f"{len(cookies)} different cookies for 3 visitors: one visitor's cookie was served to "
         "another -- never proxy_ignore_headers Set-Cookie or Cache-Control for such answers")
+
+
+def test_expired_answer_is_served_stale_and_refreshed_in_the_background(web, app, app_calls):
+    url = fresh_url(web, max_age=1)
+    with httpx.Client(timeout=10) as client:
+        first = cache_status(client.get(url))
+        time.sleep(2.1)     # max-age=1, counted by nginx in whole seconds: up to 2 s to expire
+        started = time.perf_counter()
+        expired = client.get(url)
+        statuses = [first, cache_status(expired)]
+        deadline = time.monotonic() + 5
+        while statuses[-1] != "HIT" and time.monotonic() < deadline:
+            statuses.append(cache_status(client.get(url)))
+    assert first == "MISS", f"the first request should be a MISS; got {first}"
+    assert statuses[1] == "STALE", (
+        f"after max-age the next request got {statuses[1]}; with proxy_cache_use_stale "
+        "updating and proxy_cache_background_update on it gets the old copy at once (STALE) "
+        "while nginx refreshes it")
+    assert statuses[-1] == "HIT" and app_calls(app, "/news") == 2, (
+        f"statuses {statuses}, app calls {app_calls(app, '/news')}: the background refresh "
+        "should call the app once and make the entry fresh (HIT) again")
+    assert time.perf_counter() - started < 5

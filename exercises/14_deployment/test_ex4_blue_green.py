@@ -80,40 +80,6 @@ def switch_in_thread(exercise, web, blue, green, timeout: float):
     return thread, outcome
 
 
-def test_switch_under_load_loses_no_request(exercise, web, blue, start_app):
-    green = start_app(color="green", wait=False, startup_seconds=1.5)   # still starting
-    thread, outcome = switch_in_thread(exercise, web, blue, green, timeout=20)
-    timer = threading.Timer(0.3, thread.start)
-    timer.start()
-    # a new connection per request: a reloading nginx closes its idle kept-alive client
-    # connections, and a request racing that close is the client's to retry, not the deploy's
-    result = load.run(web.url + "/", concurrency=4, duration=3.5, timeout=5, keep_alive=False)
-    timer.join()
-    thread.join(30)
-    if outcome["error"] is not None:
-        raise outcome["error"]
-    statuses = {code: n for code, n in result.statuses.items() if code != 200}
-    assert result.failed == 0, (
-        f"{result.failed} of {result.requests + result.errors} requests failed during the "
-        f"switch (statuses {statuses}, errors {result.error_samples[:2]}): green took 1.5 s "
-        "to become ready -- wait for 200 on /ready before reloading nginx, and stop blue only "
-        "after reload() has returned")
-    assert body_of(web) == "hello from green (asgi)\n", (
-        f"after the switch nginx still answers {body_of(web)!r}: reload it with "
-        "site_for(green's host:port)")
-
-
-def test_blue_is_stopped_gracefully_and_green_keeps_running(exercise, web, blue, start_app):
-    green = start_app(color="green", wait=False, startup_seconds=0.2)
-    exercise.blue_green_switch(web, site_for, blue, green, timeout=20)
-    assert green.alive, "green must keep running: it is now the app in service"
-    blue.proc.wait(timeout=10)
-    assert "Application shutdown complete" in blue.output(), (
-        f"blue exited (status {blue.proc.returncode}) without its graceful shutdown: stop it "
-        "with blue.stop() (SIGTERM: uvicorn finishes its requests and runs the lifespan "
-        "shutdown) -- status -9 means SIGKILL, which lets nothing finish")
-
-
 def test_green_never_ready_raises_and_blue_keeps_serving(exercise, web, blue, stack):
     port = servers.free_port()
     green = servers.start([sys.executable, "-c", NEVER_READY, str(port)], port=port,
@@ -140,6 +106,7 @@ def test_green_never_ready_raises_and_blue_keeps_serving(exercise, web, blue, st
         f"nginx answers {body_of(web)!r}: when green is not ready, leave nginx on blue")
 
 
+
 def test_green_that_never_listens_raises(exercise, web, blue, start_app):
     green = start_app(color="green", wait=False, startup_seconds=60)   # port never opens
     try:
@@ -157,3 +124,39 @@ def test_green_that_never_listens_raises(exercise, web, blue, start_app):
                     "it must raise RuntimeError", pytrace=False)
     assert blue.alive and body_of(web) == "hello from blue (asgi)\n", (
         "when green is not ready, leave nginx on blue and blue running")
+
+
+
+def test_blue_is_stopped_gracefully_and_green_keeps_running(exercise, web, blue, start_app):
+    green = start_app(color="green", wait=False, startup_seconds=0.2)
+    exercise.blue_green_switch(web, site_for, blue, green, timeout=20)
+    assert green.alive, "green must keep running: it is now the app in service"
+    blue.proc.wait(timeout=10)
+    assert "Application shutdown complete" in blue.output(), (
+        f"blue exited (status {blue.proc.returncode}) without its graceful shutdown: stop it "
+        "with blue.stop() (SIGTERM: uvicorn finishes its requests and runs the lifespan "
+        "shutdown) -- status -9 means SIGKILL, which lets nothing finish")
+
+
+
+def test_switch_under_load_loses_no_request(exercise, web, blue, start_app):
+    green = start_app(color="green", wait=False, startup_seconds=1.5)   # still starting
+    thread, outcome = switch_in_thread(exercise, web, blue, green, timeout=20)
+    timer = threading.Timer(0.3, thread.start)
+    timer.start()
+    # a new connection per request: a reloading nginx closes its idle kept-alive client
+    # connections, and a request racing that close is the client's to retry, not the deploy's
+    result = load.run(web.url + "/", concurrency=4, duration=3.5, timeout=5, keep_alive=False)
+    timer.join()
+    thread.join(30)
+    if outcome["error"] is not None:
+        raise outcome["error"]
+    statuses = {code: n for code, n in result.statuses.items() if code != 200}
+    assert result.failed == 0, (
+        f"{result.failed} of {result.requests + result.errors} requests failed during the "
+        f"switch (statuses {statuses}, errors {result.error_samples[:2]}): green took 1.5 s "
+        "to become ready -- wait for 200 on /ready before reloading nginx, and stop blue only "
+        "after reload() has returned")
+    assert body_of(web) == "hello from green (asgi)\n", (
+        f"after the switch nginx still answers {body_of(web)!r}: reload it with "
+        "site_for(green's host:port)")
