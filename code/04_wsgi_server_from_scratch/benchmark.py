@@ -22,10 +22,11 @@ load generator to CPU 1 (taskset, when there are two cores).  Load comes from ``
 is installed, else from ``course.load`` -- a Python client, which tops out at a few thousand
 requests/s and so hides the differences between fast servers.
 
-How to read a ratio line: ``our server / wsgiref = 3.10× (spread 2.80–3.40 over 5 pairs)`` is
-the median of five ratios, each taken between two runs seconds apart, and their lowest and
-highest.  When the spread contains 1.0 the line ends in "no clear difference": the two servers
-swapped places between rounds, so this run cannot tell which is faster.
+How to read a ratio line: ``our server / wsgiref = M× (spread LOW–HIGH over 5 pairs)`` gives
+M, the median of five ratios, each taken between two runs seconds apart, and LOW and HIGH,
+the lowest and highest of them.  When the spread contains 1.0 the line ends in "no clear
+difference": the two servers swapped places between rounds, so this run cannot tell which is
+faster.
 """
 
 from __future__ import annotations
