@@ -19,8 +19,8 @@ The recipe is :mod:`course.bench`'s: every server is started once and warmed up 
 they are measured **interleaved** (round 1: all four, round 2: all four, …), so a machine that
 slows down for a minute slows every contender alike.  Each server is pinned to CPU 0 and the
 load generator to CPU 1 (taskset, when there are two cores).  Load comes from ``wrk`` when it
-is installed, else from ``course.load`` -- a Python client, which tops out at a few thousand
-requests/s and so hides the differences between fast servers.
+is installed, else from ``course.load`` -- a Python client, whose own cost caps the rate it
+can measure and so can hide the differences between fast servers.
 
 How to read a ratio line: ``our server / wsgiref = M× (spread LOW–HIGH over 5 pairs)`` gives
 M, the median of five ratios, each taken between two runs seconds apart, and LOW and HIGH,
