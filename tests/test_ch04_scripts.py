@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,14 +53,21 @@ def test_ch04_malformed_py_reports_every_case_against_our_server():
     assert "malformed requests answered as expected; a normal request still works" in done.stdout
 
 
-def test_ch04_benchmark_prints_table_and_ratios():
+def test_ch04_benchmark_runs_interleaved_and_prints_ratios_with_spreads():
     done = subprocess.run([sys.executable, str(CODE / "benchmark.py"), "--duration", "1",
-                           "--runs", "1", "--warmup", "0", "--concurrency", "8"],
+                           "--runs", "2", "--warmup", "0", "--concurrency", "8"],
                           capture_output=True, text=True, timeout=120)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
-    assert "load generator:" in out
-    for name in ("our server", "wsgiref", "gunicorn sync", "gunicorn gthread"):
-        assert name in out
-    assert "req/s" in out and "p99 ms" in out
-    assert "our server / wsgiref = " in out and "our server / gunicorn gthread" in out
+    assert re.search(r"^load generator: (wrk|course\.load)", out, re.M), (
+        f"the first line must name the load tool:\n{out}")
+    assert "2 interleaved round(s)" in out, out
+    names = ["our server", "wsgiref", "gunicorn sync (1 worker)", "gunicorn gthread (1w x 8t)"]
+    rounds = re.findall(r"^  round (\d)/2  (.+?)\s{2,}[\d,]+ req/s$", out, re.M)
+    assert rounds == [(k, name) for k in "12" for name in names], (
+        f"expected round 1 of all four servers, then round 2 of all four (interleaved):\n{out}")
+    assert "req/s" in out and "min–max" in out and "p99 ms" in out, out
+    for other in names[1:]:
+        pattern = (re.escape(f"our server / {other} = ")
+                   + r"[\d.]+× \(spread [\d.]+–[\d.]+ over 2 pairs(: no clear difference)?\)")
+        assert re.search(pattern, out), f"no ratio with its spread for {other}:\n{out}"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from course import servers
+from course import bench, load, servers
+from course.modules import load_path
 from course.testing import raw_http
 
 CODE = Path(__file__).resolve().parent.parent / "code" / "09_asgi_server_from_scratch"
@@ -53,15 +54,39 @@ def test_ch09_apps_py_runs_under_uvicorn_too():
 
 
 @pytest.mark.slow
-def test_ch09_benchmark_py_prints_the_table_and_both_ratios():
+def test_ch09_benchmark_py_runs_interleaved_and_prints_ratios_with_spreads():
+    names = ["ours (h11, asyncio)", "ours (hand parser, uvloop)", "uvicorn (h11, asyncio)",
+             "uvicorn (httptools, uvloop)"]
     out = subprocess.run(
-        [sys.executable, str(CODE / "benchmark.py"), "--duration", "1", "--runs", "1",
-         "--concurrency", "10", "--only", "ours (h11, asyncio)", "ours (hand parser, uvloop)",
-         "uvicorn (h11, asyncio)", "uvicorn (httptools, uvloop)"],
+        [sys.executable, str(CODE / "benchmark.py"), "--duration", "1", "--runs", "2",
+         "--warmup", "0", "--concurrency", "10", "--only", *names],
         capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr + out.stdout
     text = out.stdout
-    assert "load generator:" in text and "req/s" in text and "p99 ms" in text, text
-    assert re.search(r"ours \(h11, asyncio\) / uvicorn \(h11, asyncio\) = [\d.]+×", text), text
-    assert re.search(r"ours \(hand parser, uvloop\) / uvicorn \(httptools, uvloop\) = [\d.]+×",
-                     text), text
+    assert re.search(r"^load generator: (wrk|course\.load)", text, re.M), text
+    assert "req/s" in text and "min–max" in text and "p99 ms" in text, text
+    rounds = re.findall(r"^  round (\d)/2  (.+?)\s{2,}[\d,]+ req/s$", text, re.M)
+    assert rounds == [(k, name) for k in "12" for name in names], (
+        f"expected round 1 of every contender, then round 2 of every one (interleaved):\n{text}")
+    spread = r" = [\d.]+× \(spread [\d.]+–[\d.]+ over 2 pairs(: no clear difference)?\)"
+    for subject, other in [(names[0], names[2]), (names[1], names[3]), (names[3], names[2])]:
+        assert re.search(re.escape(f"{subject} / {other}") + spread, text), (
+            f"no ratio with its spread for {subject} / {other}:\n{text}")
+    assert "ours (hand parser, asyncio)" not in text, "--only must leave the others out"
+
+
+def fake_measurement(name: str, *rps: float):
+    runs = [load.LoadResult(tool="fake", requests=int(r), errors=0, duration=1.0) for r in rps]
+    return bench.Measurement(name, runs)
+
+
+def test_ch09_benchmark_report_prints_each_pair_once_with_what_it_isolates():
+    benchmark = load_path(CODE / "benchmark.py", "ch09_benchmark", reuse=False)
+    results = [fake_measurement(name, 100, 110, 90) for name in benchmark.CONTENDERS]
+    text = benchmark.report(results)
+    for subject, other, meaning in benchmark.PAIRS:
+        assert text.count(f"{subject} / {other} = ") == 1, text
+        assert meaning in text, text
+    assert text.count(" / ") == len(benchmark.PAIRS), "only the pairs of PAIRS are printed"
+    some = [m for m in results if m.name in (benchmark.OURS_H11, benchmark.UVICORN_H11)]
+    assert benchmark.report(some).count(" / ") == 1, "pairs with a contender left out are skipped"
