@@ -10,7 +10,8 @@ browser tabs and type in one: the line appears in both.  Or from a shell:
     python -m websockets ws://127.0.0.1:8000/echo          # type a line, get it back
     python -m websockets 'ws://127.0.0.1:8000/chat?name=ann'
 
-Routes: ``GET /`` the HTML page; ``/echo`` echoes each message (text as text, bytes as
+Routes: ``GET /`` the HTML page; ``GET /headers`` the request headers as JSON (what a proxy
+passed on); ``/echo`` echoes each message (text as text, bytes as
 bytes); ``/chat?name=ann`` broadcasts ``ann: <text>`` to everyone in the room, the sender
 included; any other WebSocket path is refused before accept (the client sees HTTP 403).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 PAGE = """<!doctype html>
@@ -88,6 +90,14 @@ async def page(send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def show_headers(scope, send) -> None:
+    seen = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+    body = json.dumps(seen).encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
 async def not_found(send) -> None:
     await send({"type": "http.response.start", "status": 404,
                 "headers": [(b"content-type", b"text/plain")]})
@@ -143,6 +153,8 @@ async def app(scope, receive, send) -> None:
     if scope["type"] == "http":
         if scope["path"] == "/":
             await page(send)
+        elif scope["path"] == "/headers":
+            await show_headers(scope, send)
         else:
             await not_found(send)
         return
