@@ -40,8 +40,7 @@ def test_websocket_handshake_and_messages_pass_through(web):
     assert got == "through nginx", (
         f"a WebSocket through nginx: expected the echo 'through nginx', got {got!r}. "
         "A status instead of the echo means the upgrade did not reach the app: Upgrade and "
-        "Connection are hop-by-hop, nginx only passes them with proxy_set_header (and "
-        "over HTTP/1.1)")
+        "Connection are hop-by-hop, nginx only passes them on when proxy_set_header says so")
 
 
 def test_plain_requests_go_on_with_connection_close(web):
