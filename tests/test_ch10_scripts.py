@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -179,3 +180,26 @@ def test_ch10_compare_servers_py_prints_one_row_per_server():
     assert [row[0] for row in rows] == ["uvicorn (websockets-sansio)", "daphne"], out.stdout
     assert rows[0][1] == "2.4" and rows[0][2] == "4001 'bye now'", rows[0]
     assert rows[1][1] == "(none)", rows[1]
+
+
+def test_ch10_starlette_chat_py_broadcasts_and_cleans_up():
+    async def scenario(srv):
+        base = ws_url(srv, "/chat")
+        async with connect(base + "?name=ann") as ann:
+            bob = await connect(base + "?name=bob")
+            await bob.send("hi")
+            lines = [await asyncio.wait_for(ann.recv(), 5), await asyncio.wait_for(bob.recv(), 5)]
+            bob.transport.abort()                    # bob's connection drops, no close frame
+            await ann.send("still here?")
+            mine = await asyncio.wait_for(ann.recv(), 5)
+        return lines, mine
+
+    with servers.script(CODE / "starlette_chat.py") as srv:
+        lines, mine = asyncio.run(scenario(srv))
+        assert lines == ["bob: hi", "bob: hi"] and mine == "ann: still here?", (lines, mine)
+        deadline = time.monotonic() + 5
+        members = urllib.request.urlopen(srv.url + "/members", timeout=5).read()
+        while members != b"0" and time.monotonic() < deadline:
+            time.sleep(0.05)                         # polling the app's own count
+            members = urllib.request.urlopen(srv.url + "/members", timeout=5).read()
+        assert members == b"0", f"everyone left, yet /members says {members!r}"
