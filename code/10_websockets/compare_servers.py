@@ -127,18 +127,23 @@ def second_disconnect_line(server, timeout: float = 5.0) -> str:
     return "(nothing printed)"
 
 
-def measure(name: str) -> dict:
+async def measure_async(name: str) -> dict:
+    """One row of the table (for callers that already run an event loop: a notebook)."""
     from course import servers
 
     argv = [sys.executable, *SERVERS[name]]
     with servers.start(argv, cwd=HERE, name=name.split()[0]) as server:
         url = f"ws://127.0.0.1:{server.port}/probe"
-        row = {"server": name, **asyncio.run(probe(url))}
+        row = {"server": name, **await probe(url)}
         row["app_saw"] = second_disconnect_line(server)
-        row["on_shutdown"] = asyncio.run(shutdown_code(url, server))
+        row["on_shutdown"] = await shutdown_code(url, server)
         server.stop(grace=5)
     row["ping_default"] = ping_default(name)
     return row
+
+
+def measure(name: str) -> dict:
+    return asyncio.run(measure_async(name))
 
 
 def main() -> None:
