@@ -119,7 +119,8 @@ def test_ch10_ws_server_py_says_going_away_on_shutdown():
 def test_ch10_conformance_py_prints_the_table():
     with servers.script(CODE / "ws_server.py") as srv:
         out = subprocess.run([sys.executable, str(CODE / "conformance.py"),
-                              ws_url(srv, "/echo")], capture_output=True, text=True, timeout=60)
+                              ws_url(srv, "/echo")], capture_output=True, text=True, timeout=60,
+                             check=False)
     assert out.returncode == 0, out.stderr
     assert "RFC 6455 expects" in out.stdout and "15/15 as expected" in out.stdout, out.stdout
     assert "still echoes on a new connection: yes" in out.stdout, out.stdout
@@ -174,7 +175,7 @@ def test_ch10_wsgi_hijack_py_refuses_plain_pages_and_holds_the_worker():
 def test_ch10_compare_servers_py_prints_one_row_per_server():
     out = subprocess.run([sys.executable, str(CODE / "compare_servers.py"), "--only",
                           "uvicorn (websockets-sansio)", "daphne"],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     rows = [line.split(" | ") for line in out.stdout.splitlines()]
     assert [row[0] for row in rows] == ["uvicorn (websockets-sansio)", "daphne"], out.stdout

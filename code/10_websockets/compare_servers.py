@@ -72,6 +72,7 @@ def ping_default(name: str) -> str:
         return "none" if interval is None else f"{interval:g} s"
     if name == "daphne":
         import inspect
+
         from daphne.server import Server
         return f"{inspect.signature(Server).parameters['ping_interval'].default:g} s"
     return "none"        # gunicorn/asgi/websocket.py sends no pings

@@ -26,8 +26,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import frames  # noqa: E402
-from frames import Opcode, client_frame  # noqa: E402
+import frames
+from frames import Opcode, client_frame
 
 
 @dataclass

@@ -35,9 +35,22 @@ import struct
 from dataclasses import dataclass
 
 __all__ = [
-    "GUID", "Opcode", "Frame", "ProtocolError", "FrameReader", "MessageAssembler",
-    "accept_key", "encode_frame", "mask_payload", "close_payload", "parse_close_payload",
-    "PROTOCOL_ERROR", "INVALID_DATA", "MESSAGE_TOO_BIG", "NORMAL_CLOSURE", "GOING_AWAY",
+    "GOING_AWAY",
+    "GUID",
+    "INVALID_DATA",
+    "MESSAGE_TOO_BIG",
+    "NORMAL_CLOSURE",
+    "PROTOCOL_ERROR",
+    "Frame",
+    "FrameReader",
+    "MessageAssembler",
+    "Opcode",
+    "ProtocolError",
+    "accept_key",
+    "close_payload",
+    "encode_frame",
+    "mask_payload",
+    "parse_close_payload",
 ]
 
 # RFC 6455 §1.3: every server appends this fixed string to the client's key.

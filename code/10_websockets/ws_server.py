@@ -45,11 +45,11 @@ from urllib.parse import unquote
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "09_asgi_server_from_scratch"))
-import asgi_server  # noqa: E402  (chapter 09's server: code/ is not a package)
-import frames  # noqa: E402
-from frames import Opcode, ProtocolError  # noqa: E402
+import asgi_server
+import frames
+from frames import Opcode, ProtocolError
 
-__all__ = ["UpgradingProtocol", "WebSocketSession", "handshake_problem", "serve", "main"]
+__all__ = ["UpgradingProtocol", "WebSocketSession", "handshake_problem", "main", "serve"]
 
 MAX_MESSAGE = 1 << 20          # 1 MiB, like the chapter 09 server's body limit in spirit
 CLOSE_TIMEOUT = 2.0            # how long we wait for the peer's close frame after ours
@@ -137,7 +137,7 @@ def websocket_scope(head, client, server, state: dict) -> dict:
 class WebSocketSession:
     """The app's ``receive`` and ``send`` for one WebSocket, fed with bytes by the protocol."""
 
-    def __init__(self, protocol: "UpgradingProtocol", scope: dict, key: bytes,
+    def __init__(self, protocol: UpgradingProtocol, scope: dict, key: bytes,
                  max_message: int) -> None:
         self.protocol = protocol
         self.scope = scope

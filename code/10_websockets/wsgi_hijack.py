@@ -29,8 +29,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import frames  # noqa: E402
-from frames import Opcode, ProtocolError  # noqa: E402
+import frames
+from frames import Opcode, ProtocolError
 
 
 def raw_socket(environ) -> socket.socket | None:

@@ -22,8 +22,8 @@ Check: ``python -m course check 10``.   Hints: ``python -m course hint 10.1``.
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import base64  # noqa: F401  (you will need these two)
+import hashlib  # noqa: F401
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 

@@ -33,7 +33,7 @@ Check: ``python -m course check 10``.   Hints: ``python -m course hint 10.2``.
 
 from __future__ import annotations
 
-import struct
+import struct  # noqa: F401  (struct.pack and struct.unpack help)
 
 MAX_PAYLOAD = 1 << 20          # 1 MiB
 CONTROL_OPCODES = {0x8, 0x9, 0xA}

@@ -25,7 +25,7 @@ Check: ``python -m course check 10``.   Hints: ``python -m course hint 10.3``.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs  # noqa: F401  (for the name in the query string)
 
 # who is in the room: whatever you need to send to each member (e.g. {id: send})
 room: dict = {}
