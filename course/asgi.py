@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
@@ -220,8 +220,8 @@ async def acall_asgi(app: ASGIApp, method: str = "GET", path: str = "/",
         disconnected.set()
         done.set()
     try:
-        returned = await asyncio.wait_for(app(scope, receive, send), timeout)
-    except (asyncio.TimeoutError, TimeoutError):
+        returned: object = await asyncio.wait_for(app(scope, receive, send), timeout)
+    except TimeoutError:
         raise AssertionError(
             f"the app did not return within {timeout:g} s (after {body_messages()} body "
             f"messages) -- an endless loop, or awaiting receive() for something that never "
@@ -238,7 +238,7 @@ async def acall_asgi(app: ASGIApp, method: str = "GET", path: str = "/",
     return result
 
 
-def _run(coro: Awaitable) -> Any:
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
     """Run ``coro`` to completion, even when an event loop is already running (Jupyter)."""
     try:
         asyncio.get_running_loop()
@@ -249,7 +249,7 @@ def _run(coro: Awaitable) -> Any:
     def target() -> None:
         try:
             box["value"] = asyncio.run(coro)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as exc:
             box["error"] = exc
 
     thread = threading.Thread(target=target)
@@ -312,7 +312,7 @@ async def acall_lifespan(app: ASGIApp, *, state: dict | None = None, shutdown: b
             await inbox.put({"type": "lifespan.shutdown"})
             await asyncio.wait_for(replied.wait(), timeout)
             await asyncio.wait_for(task, timeout)
-    except (asyncio.TimeoutError, TimeoutError):
+    except TimeoutError:
         raise AssertionError(f"the app did not answer a lifespan message within {timeout:g} s "
                              f"(sent so far: {[m.get('type') for m in sent]})") from None
     finally:

@@ -112,6 +112,7 @@ async def _worker(host: str, port: int, request: bytes, method: str, deadline: f
                 reader, writer = await asyncio.wait_for(
                     asyncio.open_connection(host, port), timeout)
                 result.connections_opened += 1
+            assert reader is not None and writer is not None  # opened just above
             writer.write(request)
             status, close = await asyncio.wait_for(_read_response(reader, method), timeout)
             result.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -120,7 +121,7 @@ async def _worker(host: str, port: int, request: bytes, method: str, deadline: f
             if close or not keep_alive:
                 writer.close()
                 writer = None
-        except (OSError, asyncio.TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
             result.errors += 1
             if len(result.error_samples) < 5:
                 result.error_samples.append(f"{type(exc).__name__}: {exc}")
@@ -171,7 +172,10 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
 
 def _ms(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"wrk printed a duration this parser does not know: {text!r}")
+    number, unit = match.groups()
     return float(number) * _UNITS[unit]
 
 

@@ -185,7 +185,7 @@ class Nginx:
                       lambda m: f"in your config, line {int(m.group(1)) - offset}", line)
 
     # -- lifecycle -------------------------------------------------------------
-    def start(self) -> "Nginx":
+    def start(self) -> Nginx:
         self.test()
         self.server = servers.start(self._argv(), port=self.port, name="nginx",
                                     ready_timeout=self.ready_timeout)
@@ -226,7 +226,7 @@ class Nginx:
             self.server.stop(grace=5, signum=signal.SIGQUIT)
         shutil.rmtree(self.prefix, ignore_errors=True)
 
-    def __enter__(self) -> "Nginx":
+    def __enter__(self) -> Nginx:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

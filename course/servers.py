@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 HOST = "127.0.0.1"
-_running: dict[int, "Server"] = {}
+_running: dict[int, Server] = {}
 
 
 class ServerError(RuntimeError):
@@ -86,7 +86,8 @@ def wait_for_port(host: str, port: int, timeout: float = 15.0,
         if _accepts(host, port):
             return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"nothing accepted connections on {host}:{port} within {timeout:g} s")
+            raise TimeoutError(
+                f"nothing accepted connections on {host}:{port} within {timeout:g} s")
         time.sleep(0.05)
 
 
@@ -128,7 +129,7 @@ class Server:
             os.kill(self.pid, signum)
 
     def stop(self, grace: float = 5.0, signum: int = signal.SIGTERM) -> int | None:
-        """Stop the server by pid: ``signum``, then SIGKILL after ``grace`` s; returns the exit code."""
+        """Stop by pid: ``signum``, then SIGKILL after ``grace`` s; return the exit code."""
         if self.proc.poll() is None:
             try:
                 self.proc.send_signal(signum)
@@ -141,7 +142,7 @@ class Server:
         _running.pop(self.pid, None)
         return self.proc.returncode
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,6 +14,7 @@ import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from wsgiref.util import setup_testing_defaults
 from wsgiref.validate import validator
 
@@ -63,7 +64,7 @@ def make_environ(method: str = "GET", path: str = "/", query: str = "", body: by
 
 
 def call_wsgi(app: Callable, environ: dict | None = None, *, validate: bool = True,
-              **request: object) -> WsgiResponse:
+              **request: Any) -> WsgiResponse:
     """Call ``app`` like a server would and return the response.
 
     Pass a ready ``environ`` or the keyword arguments of :func:`make_environ`.  With
@@ -98,11 +99,13 @@ def call_wsgi(app: Callable, environ: dict | None = None, *, validate: bool = Tr
 
 
 def raw_http(port: int, data: bytes, *, host: str = "127.0.0.1", timeout: float = 5.0,
-             until_close: bool = True, pause: float = 0.0) -> bytes:
+             until_close: bool = True, pause: float = 0.0, must_close: bool = False) -> bytes:
     """Send ``data`` to ``host:port`` and return the raw reply.
 
     Reads until the server closes the connection (``until_close``) or until ``timeout``
     passes with no new bytes.  ``pause`` waits before reading (to let pipelined replies arrive).
+    With ``must_close`` a reply that ends because ``timeout`` passed, not because the server
+    closed the connection, raises ``AssertionError``.
     """
     with socket.create_connection((host, port), timeout=timeout) as sock:
         sock.sendall(data)
@@ -113,7 +116,10 @@ def raw_http(port: int, data: bytes, *, host: str = "127.0.0.1", timeout: float 
         while True:
             try:
                 chunk = sock.recv(65536)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
+                if must_close:
+                    raise AssertionError(f"the server did not close the connection within "
+                                         f"{timeout} s; got {bytes(received)!r}") from None
                 break
             except ConnectionResetError:
                 break

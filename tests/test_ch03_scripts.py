@@ -45,6 +45,24 @@ def test_ch03_echo_py_shows_native_strings_and_body():
     assert "HOME =" not in text and "PATH = " not in text, "os.environ must not be echoed"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="gunicorn is POSIX-only")
+def test_ch03_echo_py_reads_a_chunked_upload_under_gunicorn():
+    with servers.gunicorn("echo:app", chdir=CODE) as server:
+        reply = requests.post(server.url + "/form", data=iter([b"name=", b"ada"]), timeout=10)
+    text = reply.text
+    assert "CONTENT_LENGTH" not in text, "gunicorn sets no CONTENT_LENGTH for a chunked upload"
+    assert "wsgi.input_terminated = True" in text
+    assert "body (8 bytes): b'name=ada'" in text, (
+        "a chunked upload must be read to its end when wsgi.input_terminated is set; got\n" + text)
+
+
+def test_ch03_echo_py_refuses_a_non_decimal_length():
+    with servers.script(CODE / "echo.py") as server:
+        reply = raw_http(server.port, b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n"
+                         b"Connection: close\r\n\r\nhello")
+    assert b" 400 " in reply.split(b"\r\n")[0], reply
+
+
 def test_ch03_streaming_py_streams_and_logs_close_on_disconnect():
     with servers.script(CODE / "streaming.py") as server:
         started = time.monotonic()

@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from course import servers
+from course.testing import raw_http
 
 CODE = Path(__file__).resolve().parent.parent / "code" / "04_wsgi_server_from_scratch"
 SERVER = CODE / "server.py"
@@ -103,16 +104,8 @@ def test_ch04_validated_app_suite_passes_under(kind):
 
 
 def _raw(port: int, data: bytes, wait_close: bool = True, timeout: float = 3.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        out = b""
-        sock.settimeout(timeout if wait_close else 0.5)
-        try:
-            while chunk := sock.recv(65536):
-                out += chunk
-        except (TimeoutError, socket.timeout):
-            assert not wait_close, f"the server did not close the connection; got {out!r}"
-        return out
+    """The raw reply; with ``wait_close`` the server must close the connection after it."""
+    return raw_http(port, data, timeout=timeout, until_close=wait_close, must_close=wait_close)
 
 
 def test_ch04_keep_alive_pipelining_chunked_upload_and_expect():
@@ -191,14 +184,23 @@ def too_short(environ, start_response):
     start_response("200 OK", [("Content-Length", "10")])
     return iter([b"abc"])
 
+def empty_but_promised(environ, start_response):
+    start_response("200 OK", [("Content-Length", "10")])
+    return []
+
 def header_injection(environ, start_response):
     start_response("200 OK", [("X-Note", "a\\r\\nSet-Cookie: stolen=1")])
+    return [b"x"]
+
+def not_latin1(environ, start_response):
+    start_response("200 OK", [("X-Name", "\u0141\u00f3d\u017a")])
     return [b"x"]
 '''
 TWO_REQUESTS = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2
 
 
-@pytest.mark.parametrize("app", ["too_long", "too_short", "header_injection"])
+@pytest.mark.parametrize("app", ["too_long", "too_short", "empty_but_promised",
+                                 "header_injection", "not_latin1"])
 def test_ch04_an_app_cannot_corrupt_the_connection(tmp_path, app):
     """PEP 3333: never more bytes than the app's Content-Length; a short body must end the
     connection (the client cannot tell otherwise); CR/LF in a header would split the response."""
@@ -210,5 +212,28 @@ def test_ch04_an_app_cannot_corrupt_the_connection(tmp_path, app):
         assert b"EXTRA" not in reply and reply.count(b"HTTP/1.1 200 OK") == 2, reply
     elif app == "too_short":
         assert reply.count(b"HTTP/1.1 200 OK") == 1 and reply.endswith(b"abc"), reply
-    else:
+    elif app == "empty_but_promised":                # 10 bytes promised, none sent: close
+        assert reply.count(b"HTTP/1.1 200 OK") == 1 and reply.endswith(b"\r\n\r\n"), reply
+    elif app == "header_injection":
         assert reply.startswith(b"HTTP/1.1 500") and b"stolen" not in reply, reply
+    else:                                       # PEP 3333: header values are latin-1
+        assert reply.startswith(b"HTTP/1.1 500"), (
+            f"a header value that is not latin-1 must give a 500, not a cut connection: {reply!r}")
+
+
+def test_ch04_expect_is_case_insensitive_and_absolute_form_targets_are_accepted():
+    """RFC 9110 §10.1.1: "100-continue" is matched case-insensitively.  RFC 9112 §3.2.2: an
+    absolute-form target is accepted; its path is PATH_INFO and its host replaces Host."""
+    with servers.script(SERVER, args=["--app", "apps:suite"]) as server:
+        expect = (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                  b"Expect: 100-Continue\r\nConnection: close\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", server.port), timeout=3) as sock:
+            sock.sendall(expect)
+            first = sock.recv(100)
+        assert first.startswith(b"HTTP/1.1 100 Continue"), (
+            f"Expect: 100-Continue (mixed case) should get 100 Continue, got {first!r}")
+        reply = raw_http(server.port, b"GET http://example.test/caf%C3%A9?x=1 HTTP/1.1\r\n"
+                                      b"Host: other\r\nConnection: close\r\n\r\n", timeout=3)
+        assert reply.startswith(b"HTTP/1.1 200"), reply[:80]
+        data = json.loads(reply.partition(b"\r\n\r\n")[2])
+        assert (data["path_utf8"], data["query"]) == ("/café", "x=1"), data

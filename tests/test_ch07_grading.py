@@ -41,7 +41,8 @@ def run_grader(tmp_path: Path, config: str) -> tuple[str, float]:
 
 
 def test_rejected_config_reports_nginx_error_with_line_number(tmp_path):
-    broken = "server {\n    listen 127.0.0.1:{{port}};\n    location / { proxy_pass http://{{backend}} }\n}\n"
+    broken = ("server {\n    listen 127.0.0.1:{{port}};\n"
+              "    location / { proxy_pass http://{{backend}} }\n}\n")
     output, took = run_grader(tmp_path, broken)
     assert "1 failed" in output, output
     assert "nginx rejected the configuration" in output, output

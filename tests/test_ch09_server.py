@@ -40,6 +40,16 @@ def ours(parser: str, app: str = "apps:demo", *extra: str, **kwargs) -> servers.
     return servers.script(SERVER, args=[app, "--parser", parser, *extra], cwd=CODE, **kwargs)
 
 
+def wait_for_line(srv: servers.Server, line: str, timeout: float = 5.0) -> str:
+    """Wait until the server has printed ``line`` (a readiness signal); return its output."""
+    deadline = time.monotonic() + timeout
+    output = srv.output()
+    while line not in output and time.monotonic() < deadline:
+        time.sleep(0.01)                        # poll interval, not a guess at timing
+        output = srv.output()
+    return output
+
+
 def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=timeout) as resp:
         return resp.status, resp.read()
@@ -72,6 +82,20 @@ MALFORMED = {
     "header block too large": (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000
                                + b"\r\n\r\n", {400, 431}),
     "HTTP/2.0 on an HTTP/1 port": (b"GET / HTTP/2.0\r\nHost: x\r\n\r\n", {400, 505}),
+    # RFC 9112 §3.2: the target's form must fit the method
+    "* with GET": (b"GET * HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    "host:port with GET": (b"GET example.test:80 HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    "target without a leading /": (b"GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    "CONNECT with a path": (b"CONNECT / HTTP/1.1\r\nHost: x\r\n\r\n", {400}),
+    # RFC 9110 §5.3 / §6.5.1: singleton fields once; no framing or routing in trailers
+    "two Host fields": (b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", {400}),
+    "two Content-Type fields": (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: a/b\r\n"
+                                b"Content-Type: c/d\r\nContent-Length: 0\r\n\r\n", {400}),
+    "Content-Length as a trailer": (b"POST /echo HTTP/1.1\r\nHost: x\r\n"
+                                    b"Transfer-Encoding: chunked\r\n\r\n"
+                                    b"3\r\nabc\r\n0\r\nContent-Length: 3\r\n\r\n", {400}),
+    "Host as a trailer": (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                          b"\r\n3\r\nabc\r\n0\r\nHost: evil\r\n\r\n", {400}),
 }
 
 
@@ -83,6 +107,35 @@ def test_ch09_malformed_requests_are_rejected_and_the_server_keeps_serving(parse
             status_line = reply.split(b"\r\n", 1)[0]
             assert status_line[:9] == b"HTTP/1.1 " and int(status_line[9:12]) in statuses, (
                 f"{name}: expected a status in {sorted(statuses)}, got {status_line!r}")
+        assert get(srv.url + "/") == (200, b"Hello, world!\n"), "the server stopped serving"
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_absolute_form_target_is_accepted_with_its_path(parser):
+    """RFC 9112 §3.2.2: a server must accept absolute-form; the path comes from it."""
+    with ours(parser) as srv:
+        reply = raw_http(srv.port, b"GET http://example.test/ HTTP/1.1\r\nHost: x\r\n"
+                                   b"Connection: close\r\n\r\n", timeout=3)
+    assert reply.startswith(b"HTTP/1.1 200") and reply.endswith(b"Hello, world!\n"), reply
+
+
+@pytest.mark.parametrize("parser", PARSERS)
+def test_ch09_a_head_that_trickles_in_gets_408_after_the_head_timeout(parser):
+    """Slow loris: a client that sends part of a head and then waits must not hold the
+    connection forever.  The timeout is configurable (HEAD_TIMEOUT by default)."""
+    with ours(parser, "apps:demo", "--head-timeout", "0.5", "--keep-alive-timeout", "30") as srv:
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            started = time.monotonic()
+            reply = b""
+            chunk = sock.recv(65536)
+            while chunk:
+                reply += chunk
+                chunk = sock.recv(65536)
+            took = time.monotonic() - started
+        assert reply.startswith(b"HTTP/1.1 408"), f"expected a 408, got {reply[:80]!r}"
+        assert b"connection: close" in reply.lower(), reply
+        assert took < 4, f"the 0.5 s head timeout took {took:.1f} s"
         assert get(srv.url + "/") == (200, b"Hello, world!\n"), "the server stopped serving"
 
 
@@ -121,10 +174,7 @@ def test_ch09_send_order_is_enforced_and_errors_become_500(parser):
         reply = raw_http(srv.port, b"GET /bad/raise HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
         assert reply.startswith(b"HTTP/1.1 500"), f"app raised: expected 500, got {reply[:40]!r}"
         assert get(srv.url + "/bad/after-final") == (200, b"complete\n")
-        deadline = time.monotonic() + 3
-        while "send after final body raised" not in srv.output() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        out = srv.output()
+        out = wait_for_line(srv, "send after final body raised")
     assert "send after final body raised" in out, f"a send after the final body must raise:\n{out}"
     assert "expected 'http.response.start' first" in out, out
 
@@ -134,11 +184,10 @@ def test_ch09_http_disconnect_reaches_the_app_when_the_client_leaves(parser):
     with ours(parser) as srv:
         with socket.create_connection(("127.0.0.1", srv.port)) as sock:
             sock.sendall(b"GET /wait-disconnect HTTP/1.1\r\nHost: x\r\n\r\n")
-            time.sleep(0.2)
-        deadline = time.monotonic() + 3
-        while "disconnect seen" not in srv.output() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "disconnect seen" in srv.output(), "the app never received http.disconnect"
+            out = wait_for_line(srv, "waiting for disconnect")
+            assert "waiting for disconnect" in out, f"the app never started:\n{out}"
+        out = wait_for_line(srv, "disconnect seen")
+        assert "disconnect seen" in out, "the app never received http.disconnect"
 
 
 @pytest.mark.parametrize("parser", PARSERS)
@@ -196,15 +245,33 @@ def test_ch09_backpressure_send_waits_for_a_slow_reader():
 
     async def scenario():
         ports: list[int] = []
+        listening = asyncio.Event()
+        draining = asyncio.Event()
+        original_drain = server_mod.HttpProtocol.drain
+
+        async def spied_drain(protocol):       # send() calls drain only while writing is paused
+            draining.set()
+            await original_drain(protocol)
+
+        server_mod.HttpProtocol.drain = spied_drain
         config = server_mod.Config(big, port=0, lifespan="off")
-        task = asyncio.create_task(server_mod.serve(config, ready=ports.append,
-                                                    handle_signals=False))
-        while not ports:
-            await asyncio.sleep(0.01)
+
+        def ready(port: int) -> None:
+            ports.append(port)
+            listening.set()
+
+        task = asyncio.create_task(server_mod.serve(config, ready=ready, handle_signals=False))
+        await asyncio.wait_for(listening.wait(), 10)
         reader, writer = await asyncio.open_connection("127.0.0.1", ports[0], limit=2**16)
         writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        await asyncio.sleep(0.5)               # read nothing: the buffers fill up
+        try:                                   # read nothing: the buffers fill up, send() waits
+            await asyncio.wait_for(draining.wait(), 10)
+        except TimeoutError:
+            pass                               # never paused: the assertion below says so
         stalled_at = sent[0]
+        for _ in range(10):                    # let the loop run: the app must stay stalled
+            await asyncio.sleep(0)
+        assert sent[0] == stalled_at, "send() returned while the client read nothing"
         received = 0
         while received < total:                # now read everything
             chunk = await reader.read(1 << 20)
@@ -229,13 +296,13 @@ def test_ch09_sigterm_lets_the_request_in_flight_finish(parser):
 
         def slow() -> None:
             try:
-                result["reply"] = get(srv.url + "/slow?s=1.0")
-            except Exception as exc:  # noqa: BLE001
+                result["reply"] = get(srv.url + "/slow?s=1.0&announce=1")
+            except Exception as exc:
                 result["error"] = exc
 
         thread = threading.Thread(target=slow)
         thread.start()
-        time.sleep(0.3)
+        wait_for_line(srv, "slow request started")     # the request is in flight now
         srv.send_signal(signal.SIGTERM)
         thread.join(5)
         srv.proc.wait(5)

@@ -4,18 +4,43 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
+import sys
+
+import psutil
+import pytest
+import requests
 
 from conftest import run_cli
-from course import cli
-from course.cli import learner
+from course import servers
+from course.cli import lab
 
 
 def test_lab_adds_allow_root_only_for_root():
-    argv = learner.lab_argv(argparse.Namespace(port=8899, no_browser=True))
+    argv = lab.lab_argv(argparse.Namespace(port=8899, no_browser=True))
     assert argv[1:4] == ["-m", "jupyter", "lab"]
     assert "--ServerApp.ip=127.0.0.1" in argv and "--ServerApp.port=8899" in argv
     assert ("--allow-root" in argv) == (os.geteuid() == 0)
+
+
+@pytest.mark.slow
+def test_lab_opens_the_index_without_the_news_prompt_and_stops_by_pid():
+    with servers.start([sys.executable, "-m", "course", "lab", "--no-browser",
+                        "--port", "{port}"], name="course lab", ready_timeout=60) as server:
+        urls = re.findall(r"http://127\.0\.0\.1:\d+/lab/tree/\S+", server.output())
+        assert urls, f"course lab should print the index's URL, printed:\n{server.output()}"
+        assert urls[0].startswith(f"{server.url}/lab/tree/notebooks/00_index.ipynb?token=")
+        process = psutil.Process(server.proc.pid)
+        assert "jupyter" in " ".join(process.cmdline()), (
+            "course lab should become Jupyter (exec), so that its pid is Jupyter's: "
+            f"{process.cmdline()}")
+        page = requests.get(urls[0], timeout=30)
+        assert page.status_code == 200, page.status_code
+        assert lab.NEWS_PLUGIN in page.text, "the news prompt's plugin should be disabled"
+        server.stop()
+    assert not psutil.pid_exists(server.proc.pid) or \
+        psutil.Process(server.proc.pid).status() == psutil.STATUS_ZOMBIE
 
 
 def test_doctor_finds_nginx_and_passes_here():
@@ -56,7 +81,20 @@ def test_reset_outside_git_says_why(demo_course):
     assert proc.returncode == 2 and "git clone" in proc.stderr
 
 
+COMMAND_NAMES = {"list", "check", "hint", "watch", "reset", "report", "lab", "doctor",
+                 "execute", "readme", "nav", "book", "classroom", "schedule", "gradebook",
+                 "handout", "generate"}
+
+
 def test_help_lists_every_command():
     out = subprocess.run([*cli_cmd(), "--help"], capture_output=True, text=True).stdout
-    for name in ("list", "check", "hint", "watch", "reset", "report", "lab", "doctor"):
-        assert name in out
+    # The sub-command list argparse prints (before the epilog, which only repeats the docs):
+    # one line per *registered* command, with the first line of its docstring.
+    registered = out.split("learners:")[0]
+    listed = set(re.findall(r"^ {4}(\w+)(?: +\S|$)", registered, re.M))
+    assert listed == COMMAND_NAMES, (
+        f"missing from --help: {sorted(COMMAND_NAMES - listed)}; "
+        f"unexpected: {sorted(listed - COMMAND_NAMES)}")
+    for name in COMMAND_NAMES:
+        proc = subprocess.run([*cli_cmd(), name, "--help"], capture_output=True, text=True)
+        assert proc.returncode == 0, f"python -m course {name} --help: {proc.stderr}"

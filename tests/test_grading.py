@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from conftest import EXERCISES, run_cli
 from course.cli.learner import report_csv
+
 
 def test_each_failure_is_reported_on_its_own_exercise(demo_course):
     out = demo_course / "report.json"
@@ -59,4 +61,21 @@ def test_report_csv_row():
 def test_missing_test_file_is_reported_not_crashing(demo_course):
     (demo_course / "exercises" / "01_demo" / "test_ex1_ok.py").unlink()
     report = json.loads(run_cli(demo_course, "report", "--json", "-").stdout)
-    assert "test file exercises/01_demo/test_ex1_ok.py is missing" in report["exercises"][0]["message"]
+    message = report["exercises"][0]["message"]
+    assert "test file exercises/01_demo/test_ex1_ok.py is missing" in message
+
+
+def test_an_untouched_stub_is_reported_without_running_it(demo_course):
+    """The manifest says ex2_loop is the shipped stub: `check` must not run its endless loop."""
+    folder = demo_course / "exercises" / "01_demo"
+    hashes = {stem: hashlib.sha256((folder / f"{stem}.py").read_bytes()).hexdigest()
+              for stem in ("ex2_loop", "ex4_import_hang")}
+    (demo_course / "exercises" / ".stubs.sha256").write_text(
+        "".join(f"{digest}  01_demo/{stem}.py\n" for stem, digest in hashes.items()))
+    (folder / "ex4_import_hang.py").write_text("while True:\n    pass\n# edited: graded in full\n")
+    report = json.loads(run_cli(demo_course, "report", "--json", "-").stdout)
+    rows = {row["id"]: row for row in report["exercises"]}
+    assert rows["1.2"]["message"] == (
+        "exercise 1.2 is not done yet (TODO in exercises/01_demo/ex2_loop.py)"), rows["1.2"]
+    assert "never finished" in rows["1.4"]["message"], "an edited file is graded in full"
+    assert rows["1.1"]["passed"], "the others are graded as before"

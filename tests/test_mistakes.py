@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import TOC
 from course import grading
 from course.grading import toc
-from conftest import TOC
 
 MISTAKES = Path(__file__).parent / "mistakes"
 
@@ -50,6 +50,12 @@ def test_every_mistake_fails_a_graded_test(mistake: Path):
     assert not result.passed, (
         f"{mistake.name} passes every graded test of exercise {exercise.id}: "
         f"{first_line.strip()} -- add a test that catches it")
+    # the grader's own words when a file cannot be loaded (course/grading/pytest_plugin.py)
+    load_errors = ("syntax error in ", "importing ")
+    said = result.message.removeprefix(f"exercise {exercise.id}: ")
+    assert not said.startswith(load_errors), (
+        f"{mistake.name} fails only because it cannot be loaded, not because a test caught "
+        f"the mistake: {result.message}")
 
 
 MIN_PER_EXERCISE = 3

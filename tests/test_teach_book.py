@@ -16,9 +16,9 @@ from urllib.parse import urlparse
 import nbformat
 import pytest
 
-from course.teaching import book, nav
-from course.grading import toc
 from conftest import TOC
+from course.grading import toc
+from course.teaching import book, nav
 
 # one worker builds the book once for every test here (pytest -n auto --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("teach_book")

@@ -20,9 +20,20 @@ def test_ci_workflow_runs_the_suite_on_linux_and_macos():
     assert any(u.startswith("actions/checkout@") for u in uses)
     setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
     assert setup["with"]["python-version"] == "${{ matrix.python-version }}"
-    install = next(i for i, r in enumerate(runs) if "pip install -r requirements.txt" in r)
+    install = next(i for i, r in enumerate(runs) if "pip install -r requirements-dev.txt" in r)
+    lint = next(i for i, r in enumerate(runs) if "ruff check" in r and "mypy" in r)
     test = next(i for i, r in enumerate(runs) if r.strip() == "python -m pytest")
-    assert install < test
+    assert install < lint < test
+
+
+def test_local_ci_installs_the_dev_set_runs_the_gate_and_the_readme_command():
+    run = (toc.ROOT / ".ci" / "run").read_text()
+    readme = (toc.ROOT / "README.md").read_text()
+    command = "python -m pip install -r requirements-dev.txt && python -m pytest"
+    assert command in readme, "the README gives the test command"
+    assert "pip install -q -r requirements-dev.txt" in run
+    assert "ruff check ." in run and "mypy" in run
+    assert "\npython -m pytest\n" in run, ".ci/run runs the README's test command"
 
 
 def test_every_workflow_is_valid_yaml():

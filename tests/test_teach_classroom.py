@@ -6,9 +6,9 @@ import re
 
 import yaml
 
-from course.teaching import classroom
-from course.grading import toc
 from conftest import TOC
+from course.grading import toc
+from course.teaching import classroom
 
 
 def test_classroom_workflow_is_up_to_date():

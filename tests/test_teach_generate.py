@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import nbformat
+from test_teach_nav import TWO_CHAPTERS, _notebook_with_outputs
 
-from course.teaching import classroom, generated, nav, readme
 from course import cli
 from course.grading import toc
-from test_teach_nav import TWO_CHAPTERS, _notebook_with_outputs
+from course.teaching import classroom, generated, nav, readme
 
 
 def test_generate_check_then_write_then_check(tmp_path, monkeypatch, capsys):

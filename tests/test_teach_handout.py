@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 
-from course.teaching import book, handout
+from conftest import TOC
 from course import cli
 from course.grading import toc
-from conftest import TOC
+from course.teaching import book, handout
 
 
 def test_handout_lists_every_exercise_with_its_task(tmp_path):

@@ -7,9 +7,9 @@ import re
 import nbformat
 import pytest
 
-from course.teaching import nav
-from course.grading import toc
 from conftest import TOC
+from course.grading import toc
+from course.teaching import nav
 
 TWO_CHAPTERS = """
 format_version = 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from course.grading import toc
 from conftest import TOC
+from course.grading import toc
 
 
 def test_chapter_numbers_and_slugs():
@@ -38,3 +38,10 @@ def test_readme_chapter_table_and_links_match_course_toml():
         assert f"<!-- {name}:start -->" in readme, f"README.md lost its {name} markers"
     assert not update_readme(TOC, check=True), (
         "README.md's generated parts are out of date: run `python -m course readme` and commit")
+
+
+def test_stub_manifest_is_in_step_with_the_stubs():
+    """`course check` reports an untouched stub without running it: the hashes must be right."""
+    from course.grading import stubs
+    assert stubs.MANIFEST.exists() and stubs.MANIFEST.read_text() == stubs.manifest_text(TOC), (
+        "exercises/.stubs.sha256 is out of step with the stubs: run `python -m course generate`")

@@ -16,8 +16,13 @@ The reply is plain text: the request line, the CGI keys of PEP 3333 and the ``HT
 the server set, the ``wsgi.*`` keys, and the body.  Other keys are counted, not shown:
 wsgiref copies the whole process environment into every environ, and that may hold secrets.
 The body is read with
-``wsgi.input.read(CONTENT_LENGTH)`` -- never ``read()`` without a size, which on some servers
-waits for the client to close the connection.
+``wsgi.input.read(CONTENT_LENGTH)``. Without a ``CONTENT_LENGTH`` (a chunked upload: gunicorn
+decodes it and sets no length) the body is read to its end only when the server promises that
+the stream ends there (``wsgi.input_terminated``, which gunicorn sets); wsgiref's stream is the
+socket itself, where a read without a size waits for the client to close the connection.
+
+    curl -s -H 'Transfer-Encoding: chunked' -d 'name=ada' http://127.0.0.1:8000/form
+        # under gunicorn: no CONTENT_LENGTH, wsgi.input_terminated = True, body (8 bytes)
 """
 from hello import serve
 
@@ -27,15 +32,30 @@ CGI_KEYS = {"REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTE
             "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_USER", "GATEWAY_INTERFACE", "SERVER_SOFTWARE"}
 
 
+MAX_BODY = 1_000_000
+
+
+def read_body(environ):
+    """The request body, or None when it is not acceptable (a bad or too large length)."""
+    length = environ.get("CONTENT_LENGTH", "")
+    stream = environ["wsgi.input"]
+    if length == "":
+        if not environ.get("wsgi.input_terminated"):
+            return b""                      # no length and no end-of-body promise: no body
+        body = stream.read(MAX_BODY + 1)    # the server ends the stream where the body ends
+        return body if len(body) <= MAX_BODY else None
+    if not all("0" <= char <= "9" for char in length):
+        return None                         # not a decimal length ("+5", " 5", "²" ...)
+    if int(length) > MAX_BODY:
+        return None
+    return stream.read(int(length))
+
+
 def app(environ, start_response):
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = -1
-    if not 0 <= length <= 1_000_000:
+    body = read_body(environ)
+    if body is None:
         start_response("400 Bad Request", [("Content-Type", "text/plain")])
-        return [b"bad Content-Length\n"]
-    body = environ["wsgi.input"].read(length) if length else b""
+        return [b"bad Content-Length or body too large\n"]
     path = environ.get("PATH_INFO", "")
     lines = [
         f"{environ['REQUEST_METHOD']} {path} (query {environ.get('QUERY_STRING', '')!r})",

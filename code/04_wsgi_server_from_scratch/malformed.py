@@ -83,8 +83,24 @@ CASES: list[Case] = [
                                               body=b" 3\r\nabc\r\n0\r\n\r\n")),
     case("chunk data longer than its size", req("Transfer-Encoding: chunked",
                                                 body=b"3\r\nabcdef\r\n0\r\n\r\n")),
+    case("endless chunk-size line", req("Transfer-Encoding: chunked", body=b"1" * 70000),
+         400, 413, rule="RFC 9112 §7.1: a server limits what it buffers"),
     case("chunked body too large", req("Transfer-Encoding: chunked", body=b"7FFFFFFF\r\n"),
          400, 413),
+    # -- trailer fields (RFC 9110 §6.5.1): framing, routing, ... may not come after the body
+    case("Content-Length as a trailer", req("Transfer-Encoding: chunked",
+                                            body=b"3\r\nabc\r\n0\r\nContent-Length: 3\r\n\r\n"),
+         rule="RFC 9110 §6.5.1"),
+    case("Host as a trailer", req("Transfer-Encoding: chunked",
+                                  body=b"3\r\nabc\r\n0\r\nHost: evil.example\r\n\r\n"),
+         rule="RFC 9110 §6.5.1"),
+    case("Transfer-Encoding as a trailer",
+         req("Transfer-Encoding: chunked",
+             body=b"3\r\nabc\r\n0\r\nTransfer-Encoding: chunked\r\n\r\n"),
+         rule="RFC 9110 §6.5.1"),
+    case("malformed trailer line", req("Transfer-Encoding: chunked",
+                                       body=b"3\r\nabc\r\n0\r\nnot a field\r\n\r\n"),
+         rule="RFC 9112 §7.1.2"),
     # -- field lines (RFC 9112 §5, RFC 9110 §5.5)
     case("obs-fold", req("X-Folded: first", " second")),
     case("space before the colon", req("X-Space : value")),
@@ -97,6 +113,8 @@ CASES: list[Case] = [
     case("non-ASCII field name", req("X-\xe9t\xe9: x")),
     case("no Host in HTTP/1.1", b"GET / HTTP/1.1\r\nX-A: b\r\n\r\n", rule="RFC 9112 §3.2"),
     case("two Host fields", req("Host: evil.example")),
+    case("two Content-Type fields", req("Content-Type: text/plain", "Content-Type: text/html",
+                                        "Content-Length: 0"), rule="RFC 9110 §5.3"),
     # -- the request line (RFC 9112 §3)
     case("control character in the target", req(line="GET /a\x01b HTTP/1.1")),
     case("space in the target", req(line="GET /a b HTTP/1.1")),
@@ -107,11 +125,19 @@ CASES: list[Case] = [
     case("version HTTP/2.0", req(line="GET / HTTP/2.0"), 400, 505),
     case("version HTTP/11.1", req(line="GET / HTTP/11.1"), 400, 505),
     case("bad character in the method", req(line="GE(T / HTTP/1.1")),
+    # -- the target's form must fit the method (RFC 9112 §3.2)
+    case("* with GET", req(line="GET * HTTP/1.1"), rule="RFC 9112 §3.2.4"),
+    case("host:port with GET", req(line="GET localhost:80 HTTP/1.1"), rule="RFC 9112 §3.2.3"),
+    case("target without a leading /", req(line="GET index.html HTTP/1.1"),
+         rule="RFC 9112 §3.2.1"),
+    case("CONNECT with a path", req(line="CONNECT / HTTP/1.1"), rule="RFC 9112 §3.2.3"),
     case("TLS bytes on a plain HTTP port", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"
          + b"\x00" * 40 + b"\r\n\r\n"),
     # -- sizes (RFC 9110 §15.5.15, RFC 6585 §5)
     case("request line too long", req(line="GET /" + "a" * 20000 + " HTTP/1.1"), 400, 414, 431),
     case("one huge header field", req("X-Big: " + "b" * 20000), 400, 431),
+    case("endless header field (no CRLF)", b"GET / HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 100000,
+         400, 431, rule="RFC 9112 §2.3: a server limits what it buffers"),
     case("too many header fields", req(*[f"X-N{i}: {i}" for i in range(500)]), 400, 431),
     case("head larger than 64 KiB", req(*[f"X-L{i}: " + "c" * 4000 for i in range(40)]),
          400, 431),
@@ -163,7 +189,7 @@ def _exchange(host: str, port: int, data: bytes, timeout: float) -> tuple[bytes,
             sock.settimeout(max(0.01, deadline - time.monotonic()))
             try:
                 chunk = sock.recv(65536)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 return bytes(received), False
             except OSError:
                 return bytes(received), True    # reset: the server closed

@@ -4,23 +4,60 @@ Run it:  python code/04_wsgi_server_from_scratch/server.py [--app apps:suite]  (
 Try:     curl -i http://127.0.0.1:8000/hello?name=you -d 'some body'
          printf 'GET / HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n'\\
 'Transfer-Encoding: chunked\\r\\n\\r\\n' | nc 127.0.0.1 8000    (400: a smuggling attempt)
-The rules it keeps (PEP 3333 over HTTP/1.1; deploy real apps with gunicorn, chapter 06):
- 1. Reading.  Within --timeout s (else 408): a request line <= MAX_LINE bytes (414), a head <=
-    MAX_HEAD with <= MAX_HEADERS fields (431), a body <= MAX_BODY (413).  One empty line may lead.
- 2. Refusing.  CL with TE, a bad or repeated CL, obs-fold, a bad field, chunk or request line, no
-    Host in 1.1: 400; a coding other than chunked: 501; HTTP/2+: 505.  Then close: no smuggling.
- 3. The environ.  Body read whole (wsgi.input: a BytesIO); PATH_INFO latin-1; "_" names dropped.
- 4. start_response checks (native strings, no CR/LF) and records (again only with exc_info); the
-    head goes with the first non-empty chunk.
- 5. Framing.  The app's Content-Length (never more bytes; fewer: close), else ours for a list,
-    else chunked (1.1) or close (1.0).
-    HEAD, 1xx, 204 and 304 have no body.  The head and the first chunk go out in one send.
- 6. Keep-alive.  HTTP/1.1 unless "Connection: close"; 1.0 only with "keep-alive"; not after errors.
- 7. Always.  close() on every path; an app error is a 500 before the head, else a cut connection.
- 8. Pool.  A fixed set of --threads threads; while connections wait, idle (0.1 s) ones are closed.
+
+It serves one WSGI application (PEP 3333) over HTTP/1.1 (RFC 9112).  To deploy a real app, use
+gunicorn (chapter 06).  These are the eight rules it keeps; the comments in the code point back
+to them by number.
+
+Rule 1, reading.  A whole request must arrive within ``--timeout`` seconds, or the server
+answers 408.  The request line may be at most MAX_LINE bytes long (else 414).  The head may have
+at most MAX_HEADERS field lines, each at most MAX_LINE bytes, and at most MAX_HEAD bytes in all
+(else 431).  The body may be at most MAX_BODY bytes (else 413).  One empty line before the
+request line is allowed and skipped.
+
+Rule 2, refusing.  A request that could be read in two ways is refused with a 400: a
+Content-Length together with Transfer-Encoding, a Content-Length that is not one decimal number
+or that is repeated, a folded field line (obs-fold), a malformed field line, chunk or request
+line, and an HTTP/1.1 request without exactly one Host field.  A second Host or Content-Type
+field is refused too, and so is a trailer field that may not be a trailer (Content-Length,
+Host, ..., RFC 9110 §6.5.1).  The request target must have the form its method allows
+(RFC 9112 §3.2): "*" only with OPTIONS, "host:port" only with CONNECT (which this server does
+not implement: 501), and otherwise a path starting with "/" or an absolute URI
+("http://host/path", whose path is used and whose host replaces the Host field).  A transfer
+coding other than chunked gets a 501, and an HTTP version above 1.x gets a 505.  After a refusal
+the connection is closed, so that no leftover bytes can be read as a second, smuggled request.
+
+Rule 3, the environ.  The body is read whole before the app is called, and ``wsgi.input`` is a
+BytesIO holding it.  PATH_INFO is the percent-decoded path, as latin-1 text (PEP 3333).  Header
+fields whose names contain "_" are dropped, because "X_User" and "X-User" would both become
+HTTP_X_USER.
+
+Rule 4, start_response.  It checks that the status and headers are native strings of latin-1
+characters without CR or LF (else the app gets a ValueError, and the client a 500), and records
+them.  It sends nothing.  A second call is allowed only with ``exc_info``.  The
+head goes out together with the first non-empty body chunk.
+
+Rule 5, framing.  The client must know where the body ends.  If the app gave a Content-Length,
+it is used, and the server never sends more bytes than it says (if the app sends fewer, the
+connection is closed).  Otherwise, if the app returned a list, the server computes the length.
+Otherwise an HTTP/1.1 client gets a chunked body, and an HTTP/1.0 client gets a body that ends
+when the connection closes.  Responses to HEAD and with status 1xx, 204 or 304 have no body.
+The head and the first chunk go out in one send.
+
+Rule 6, keep-alive.  An HTTP/1.1 connection stays open unless the client says
+"Connection: close"; an HTTP/1.0 connection stays open only if the client says
+"Connection: keep-alive".  After an error the connection is closed.
+
+Rule 7, always.  The app's iterable is closed (``close()``) on every path.  If the app raises
+before the head was sent, the client gets a 500; after that, the connection is cut.
+
+Rule 8, the pool.  A fixed set of ``--threads`` threads serves the connections.  While new
+connections wait for a thread, a thread whose kept-alive connection has been idle for 0.1 s
+closes it and takes a waiting one.
 """
 
 import argparse
+import enum
 import importlib
 import io
 import queue
@@ -36,143 +73,387 @@ from http import HTTPStatus
 from urllib.parse import unquote
 from wsgiref.handlers import format_date_time
 
-MAX_LINE, MAX_HEADERS, MAX_HEAD, MAX_BODY = 8190, 100, 65536, 1 << 20
-TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"                # a method, a field name
-REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/(\d)\.(\d)" % TOKEN)   # no space in target
-FIELD = re.compile(rb"(%s):([^\x00-\x08\x0a-\x1f\x7f]*)" % TOKEN)    # no control chars but HTAB
-CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
-NO_BODY = {*range(100, 200), 204, 304}          # responses with these statuses have no body
+# Limits (rule 1).
+MAX_LINE = 8190             # bytes in the request line, in a field line, in a chunk-size line
+MAX_HEADERS = 100           # field lines in a head
+MAX_HEAD = 65536            # bytes in a whole head
+MAX_BODY = 1 << 20          # bytes in a body
+
+# A token (RFC 9110 §5.6.2) is what a method or a field name is made of.
+TOKEN = rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
+# method SP request-target SP HTTP-version (RFC 9112 §3): no space inside the target.
+REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/(\d)\.(\d)" % TOKEN)
+# field-name ":" field-value (RFC 9112 §5): no space before the colon, no control characters
+# in the value except HTAB.
+FIELD_LINE = re.compile(rb"(%s):([^\x00-\x08\x0a-\x1f\x7f]*)" % TOKEN)
+# chunk-size [chunk-ext] (RFC 9112 §7.1): hex digits only, at most 8 of them.
+CHUNK_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
+CONTENT_LENGTH_VALUE = re.compile(r"[0-9]{1,15}")
+# The four forms of a request target (RFC 9112 §3.2).  origin-form is "/path?query";
+# absolute-form is what a client sends to a proxy: "http://host/path?query".
+ABSOLUTE_FORM = re.compile(r"(?i:https?)://([^/?#]*)([^#]*)")
+AUTHORITY_FORM = re.compile(r"[^/?#@\s]+:[0-9]+")            # host:port, for CONNECT only
+
+# Fields that a request may carry once only: a second value cannot be combined with the first
+# (RFC 9110 §5.3).  Content-Length has its own, stricter rule in body_framing.
+SINGLETON_FIELDS = ("host", "content-type")
+# Fields that must not arrive as trailers, after a chunked body (RFC 9110 §6.5.1): framing,
+# routing, request modifiers, authentication, and how to process the content.
+FORBIDDEN_TRAILERS = frozenset({
+    "transfer-encoding", "content-length", "host", "trailer", "te", "connection", "keep-alive",
+    "upgrade", "expect", "max-forwards", "cache-control", "pragma", "range", "if-match",
+    "if-none-match", "if-modified-since", "if-unmodified-since", "if-range", "authorization",
+    "proxy-authorization", "cookie", "content-type", "content-encoding", "content-range",
+})
+
+# Responses with these statuses never have a body (rule 5).
+NO_BODY_STATUSES = {*range(100, 200), 204, 304}
+
+# How long an idle kept-alive connection may hold a thread while others wait (rule 8).
+IDLE_POLL = 0.1
 
 
 class HTTPError(Exception):
-    """A request we refuse: ``answer`` (a ``status`` response) is sent, the connection closed."""
+    """A request we refuse.  ``answer`` is the complete response to send before closing."""
+
     def __init__(self, status: int, why: str) -> None:
         super().__init__(why)
-        self.status, line = status, f"{status} {HTTPStatus(status).phrase}"
-        self.answer = (f"HTTP/1.1 {line}\r\nContent-Length: {len(line + why) + 3}\r\n"  # + ": \n"
-                       f"Connection: close\r\n\r\n{line}: {why}\n").encode()
+        self.status = status
+        status_line = f"{status} {HTTPStatus(status).phrase}"
+        body = f"{status_line}: {why}\n".encode()
+        head = (
+            f"HTTP/1.1 {status_line}\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            f"Connection: close\r\n"
+            f"\r\n"
+        )
+        self.answer = head.encode() + body
+
+
+# -- Reading the head (rules 1 and 2) -----------------------------------------------------------
+
+def parse_request_line(line: bytes) -> tuple[str, str, str]:
+    """``GET /path HTTP/1.1`` -> ("GET", "/path", "HTTP/1.1"), or an HTTPError."""
+    if len(line) > MAX_LINE:
+        raise HTTPError(414, "request line too long")
+    match = REQUEST_LINE.fullmatch(line)
+    if match is None:
+        raise HTTPError(400, "request line must be METHOD SP target SP HTTP/x.y")
+    method, target, major, minor = match.groups()
+    if major != b"1":
+        raise HTTPError(505, "only HTTP/1.0 and HTTP/1.1 are served here")
+    version = "HTTP/1." + minor.decode()
+    return method.decode(), target.decode(), version
+
+
+def parse_field_line(line: bytes) -> tuple[str, str]:
+    """``Name: value`` -> ("name", "value"): the name lower-cased, the value trimmed."""
+    match = FIELD_LINE.fullmatch(line)
+    if match is None:                       # obs-fold, "Name : value", a control character
+        raise HTTPError(400, f"bad field line {line[:40]!r}")
+    name, value = match.groups()
+    return name.decode().lower(), value.strip(b" \t").decode("latin-1")
 
 
 def parse_head(head: bytes) -> tuple[str, str, str, list[tuple[str, str]]]:
-    """Request line and fields -> (method, target, version, [(lower-case name, value)])."""
-    request_line, *lines = head.lstrip(b"\r\n").split(b"\r\n")
-    if len(request_line) > MAX_LINE:
-        raise HTTPError(414, "request line too long")
-    if not (match := REQUEST_LINE.fullmatch(request_line)):
-        raise HTTPError(400, "request line must be METHOD SP target SP HTTP/x.y")
-    if match[3] != b"1":
-        raise HTTPError(505, "only HTTP/1.0 and HTTP/1.1 are served here")
-    if len(lines) > MAX_HEADERS or any(len(line) > MAX_LINE for line in lines):
+    """The bytes before the empty line -> (method, target, version, [(name, value), ...])."""
+    request_line, *field_lines = head.lstrip(b"\r\n").split(b"\r\n")
+    method, target, version = parse_request_line(request_line)
+    if len(field_lines) > MAX_HEADERS:
         raise HTTPError(431, "too many or too large header fields")
-    if not all(fields := [FIELD.fullmatch(line) for line in lines]):   # obs-fold, "Name :"...
-        raise HTTPError(400, f"bad field line {lines[fields.index(None)][:40]!r}")
-    return (match[1].decode(), match[2].decode(), f"HTTP/1.{match[4].decode()}",
-            [(f[1].decode().lower(), f[2].strip(b" \t").decode("latin-1")) for f in fields])
+    for line in field_lines:
+        if len(line) > MAX_LINE:
+            raise HTTPError(431, "too many or too large header fields")
+    fields = [parse_field_line(line) for line in field_lines]
+    return method, target, version, fields
+
+
+def values_of(fields: list[tuple[str, str]], name: str) -> list[str]:
+    """Every value of the field ``name`` (lower-case), in the order they came."""
+    return [value for field_name, value in fields if field_name == name]
+
+
+def split_target(method: str, target: str) -> tuple[str, str | None]:
+    """Check the target's form against the method (RFC 9112 §3.2).
+
+    Returns the target in origin-form ("/path?query", or "*") and the authority ("host:port")
+    of an absolute-form target, which replaces the Host field (RFC 9112 §3.2.2), else None.
+    """
+    if target == "*":
+        if method != "OPTIONS":
+            raise HTTPError(400, "the target * is allowed only with OPTIONS")
+        return target, None
+    if method == "CONNECT":
+        if AUTHORITY_FORM.fullmatch(target) is None:
+            raise HTTPError(400, "CONNECT needs a host:port target")
+        raise HTTPError(501, "CONNECT (a tunnel through a proxy) is not implemented here")
+    if target.startswith("/"):
+        return target, None
+    match = ABSOLUTE_FORM.fullmatch(target)
+    if match is None:
+        raise HTTPError(400, "the target must start with / or be an absolute http(s) URI")
+    authority, path = match.groups()
+    if not path.startswith("/"):            # "http://host" or "http://host?q": path is "/"
+        path = "/" + path
+    return path, authority
+
+
+def check_host(version: str, fields: list[tuple[str, str]]) -> None:
+    """RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; none is fine in 1.0."""
+    hosts = len(values_of(fields, "host"))
+    if hosts > 1:
+        raise HTTPError(400, "an HTTP/1.1 request needs exactly one Host field")
+    if version == "HTTP/1.1" and hosts == 0:
+        raise HTTPError(400, "an HTTP/1.1 request needs exactly one Host field")
+
+
+def check_singletons(fields: list[tuple[str, str]]) -> None:
+    """A field that holds one value (Host, Content-Type) may not come twice."""
+    for name in SINGLETON_FIELDS:
+        if len(values_of(fields, name)) > 1:
+            raise HTTPError(400, f"the {name} field may appear only once")
 
 
 def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
-    """How the request body is delimited (RFC 9112 §6.3): a length in bytes, None for chunked."""
-    te = ",".join(v for n, v in fields if n == "transfer-encoding").lower()
-    cl = [v for n, v in fields if n == "content-length"]
-    if (hosts := sum(n == "host" for n, _ in fields)) > 1 or (version == "HTTP/1.1" and not hosts):
-        raise HTTPError(400, "an HTTP/1.1 request needs exactly one Host field")
-    if te and cl:
+    """How the request body is delimited (RFC 9112 §6.3).
+
+    Returns the body's length in bytes, or None when the body is chunked.
+    """
+    check_host(version, fields)
+    check_singletons(fields)
+    transfer_codings = ",".join(values_of(fields, "transfer-encoding")).lower()
+    lengths = values_of(fields, "content-length")
+    if transfer_codings and lengths:
         raise HTTPError(400, "Content-Length together with Transfer-Encoding")
-    if te and (version == "HTTP/1.0" or te.rsplit(",", 1)[-1].strip() != "chunked"):
-        raise HTTPError(400, "chunked must be the final transfer coding")
-    if "," in te:
-        raise HTTPError(501, "only the chunked transfer coding is implemented")
-    if len(cl) > 1 or (cl and not re.fullmatch(r"[0-9]{1,15}", cl[0])):
+    if transfer_codings:
+        last_coding = transfer_codings.rsplit(",", 1)[-1].strip()
+        if version == "HTTP/1.0" or last_coding != "chunked":
+            raise HTTPError(400, "chunked must be the final transfer coding")
+        if "," in transfer_codings:
+            raise HTTPError(501, "only the chunked transfer coding is implemented")
+        return None
+    if not lengths:
+        return 0
+    if len(lengths) > 1 or CONTENT_LENGTH_VALUE.fullmatch(lengths[0]) is None:
         raise HTTPError(400, "Content-Length must be one decimal number")
-    if cl and int(cl[0]) > MAX_BODY:
+    length = int(lengths[0])
+    if length > MAX_BODY:
         raise HTTPError(413, "body too large")
-    return None if te else (int(cl[0]) if cl else 0)
+    return length
+
+
+def connection_options(fields: list[tuple[str, str]]) -> set[str]:
+    """The lower-case options of every Connection field: {"close"}, {"keep-alive"}, ..."""
+    options = set()
+    for value in values_of(fields, "connection"):
+        for option in value.split(","):
+            options.add(option.strip().lower())
+    return options
+
+
+def wants_keep_alive(version: str, fields: list[tuple[str, str]]) -> bool:
+    """Rule 6: may this connection carry another request after this one?"""
+    if version == "HTTP/1.1":
+        return "close" not in connection_options(fields)
+    return "keep-alive" in connection_options(fields)
+
+
+def wants_continue(version: str, fields: list[tuple[str, str]]) -> bool:
+    """Does the client wait for "100 Continue" before sending its body (RFC 9110 §10.1.1)?"""
+    if version != "HTTP/1.1":
+        return False
+    for value in values_of(fields, "expect"):
+        if value.lower() == "100-continue":     # the expectation is case-insensitive
+            return True
+    return False
+
+
+# -- The environ (rule 3) -----------------------------------------------------------------------
+
+def environ_key(field_name: str) -> str:
+    """``content-type`` -> CONTENT_TYPE; ``x-user`` -> HTTP_X_USER (PEP 3333, CGI)."""
+    key = field_name.upper().replace("-", "_")
+    if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        return key
+    return "HTTP_" + key
 
 
 def build_environ(method, target, version, fields, body, server_addr, client_addr) -> dict:
+    """The WSGI environ for one request whose body has been read whole."""
     path, _, query = target.partition("?")
-    environ = {"REQUEST_METHOD": method, "SCRIPT_NAME": "", "QUERY_STRING": query,
-               "PATH_INFO": "" if path == "*" else unquote(path, encoding="latin-1"),
-               "SERVER_NAME": server_addr[0], "SERVER_PORT": str(server_addr[1]),
-               "SERVER_PROTOCOL": version, "REMOTE_ADDR": client_addr[0], "wsgi.version": (1, 0),
-               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
-               "wsgi.multithread": True, "wsgi.multiprocess": False, "wsgi.run_once": False}
+    if path == "*":                         # OPTIONS * asks about the server, not a path
+        path_info = ""
+    else:
+        path_info = unquote(path, encoding="latin-1")
+    environ = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
+        "SERVER_NAME": server_addr[0],
+        "SERVER_PORT": str(server_addr[1]),
+        "SERVER_PROTOCOL": version,
+        "REMOTE_ADDR": client_addr[0],
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
     for name, value in fields:
-        if "_" not in name:                     # X_User and X-User would both be HTTP_X_USER
-            key = name.upper().replace("-", "_")
-            key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
-            environ[key] = f"{environ[key]}, {value}" if key in environ else value
+        if "_" in name:                     # X_User and X-User would both be HTTP_X_USER
+            continue
+        key = environ_key(name)
+        if key in environ:                  # a repeated field: its values joined by ", "
+            environ[key] = f"{environ[key]}, {value}"
+        else:
+            environ[key] = value
     environ["CONTENT_LENGTH"] = str(len(body))  # also for a chunked body, read whole
     return environ
 
 
+# -- The response (rules 4 to 7) ----------------------------------------------------------------
+
+def is_latin1(text: str) -> bool:
+    """Can ``text`` go on the wire as it is?  PEP 3333 wants latin-1 in status and headers."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class Progress(enum.Enum):
+    """Where one response is."""
+    NOT_STARTED = "the app has not called start_response yet"
+    STARTED = "status and headers are recorded; nothing is sent"
+    HEAD_SENT = "the head is on the wire; the status can no longer change"
+
+
+class Framing(enum.Enum):
+    """How the client learns where the response body ends (rule 5)."""
+    UNDECIDED = "decided when the head is sent"
+    NO_BODY = "HEAD, 1xx, 204 or 304: there is no body"
+    APP_LENGTH = "the app's Content-Length; we count the bytes still owed"
+    OUR_LENGTH = "our Content-Length, for a body known in advance"
+    CHUNKED = "chunked transfer coding (HTTP/1.1)"
+    UNTIL_CLOSE = "closing the connection ends the body (HTTP/1.0)"
+
+
 class Response:
     """start_response, write() and the framing of one response (rules 4 to 7)."""
+
     def __init__(self, sock: socket.socket, method: str, version: str, keep_alive: bool) -> None:
-        self.sock, self.method, self.version, self.keep_alive = sock, method, version, keep_alive
-        self.status, self.headers, self.head_sent, self.chunked = None, None, False, False
-        self.left = None                        # bytes still owed under the app's Content-Length
+        self.sock = sock
+        self.method = method
+        self.version = version
+        self.keep_alive = keep_alive
+        self.progress = Progress.NOT_STARTED
+        self.status: str | None = None
+        self.headers: list[tuple[str, str]] = []
+        self.framing = Framing.UNDECIDED
+        self.bytes_owed: int | None = None  # under the app's Content-Length only
 
     def start_response(self, status: str, headers: list, exc_info=None):
-        if exc_info and self.head_sent:         # too late to change the status: re-raise
-            raise exc_info[1].with_traceback(exc_info[2])
-        if self.status is not None and not exc_info:
+        if exc_info and self.progress is Progress.HEAD_SENT:
+            raise exc_info[1].with_traceback(exc_info[2])   # too late to change the status
+        if self.progress is not Progress.NOT_STARTED and not exc_info:
             raise AssertionError("start_response called twice without exc_info (PEP 3333)")
-        for text in (status, *(part for pair in headers for part in pair)):
+        texts = [status]
+        for name, value in headers:
+            texts.append(name)
+            texts.append(value)
+        for text in texts:
             if type(text) is not str or any(c in text for c in "\r\n\0"):  # response splitting
                 raise ValueError(f"start_response: {text!r} must be a str without CR/LF/NUL")
-        self.status, self.headers = status, list(headers)
+            if not is_latin1(text):
+                raise ValueError(f"start_response: {text!r} is not latin-1 (PEP 3333)")
+        self.status = status
+        self.headers = list(headers)
+        self.progress = Progress.STARTED
         return self.write
 
+    def has_no_body(self) -> bool:
+        return self.method == "HEAD" or int(self.status[:3]) in NO_BODY_STATUSES
+
+    def choose_framing(self, known_length: int | None) -> Framing:
+        """Rule 5: the app's length, else ours, else chunks (1.1), else close (1.0)."""
+        declared = values_of([(n.lower(), v) for n, v in self.headers], "content-length")
+        if self.has_no_body():
+            return Framing.NO_BODY
+        if declared:
+            self.bytes_owed = int(declared[0])
+            return Framing.APP_LENGTH
+        if known_length is not None:
+            return Framing.OUR_LENGTH
+        if self.version == "HTTP/1.1":
+            return Framing.CHUNKED
+        return Framing.UNTIL_CLOSE
+
     def head(self, known_length: int | None) -> bytes:
-        self.bodyless = self.method == "HEAD" or int(self.status[:3]) in NO_BODY
-        lines = [f"HTTP/1.1 {self.status}", f"Date: {format_date_time(time.time())}",
-                 *(f"{name}: {value}" for name, value in self.headers)]
-        declared = [v for n, v in self.headers if n.lower() == "content-length"]
-        if declared and not self.bodyless:
-            self.left = int(declared[0])
-        if not self.bodyless and not declared:
-            if known_length is not None:        # rule 5: our length, else chunks, else close
-                lines.append(f"Content-Length: {known_length}")
-            elif self.version == "HTTP/1.1":
-                self.chunked = True
-                lines.append("Transfer-Encoding: chunked")
-            else:                               # HTTP/1.0: closing the connection ends the body
-                self.keep_alive = False
-        lines.append("Connection: keep-alive" if self.keep_alive else "Connection: close")
-        self.head_sent = True
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        """The status line and header fields, once the framing is decided."""
+        self.framing = self.choose_framing(known_length)
+        lines = [f"HTTP/1.1 {self.status}", f"Date: {format_date_time(time.time())}"]
+        for name, value in self.headers:
+            lines.append(f"{name}: {value}")
+        if self.framing is Framing.OUR_LENGTH:
+            lines.append(f"Content-Length: {known_length}")
+        elif self.framing is Framing.CHUNKED:
+            lines.append("Transfer-Encoding: chunked")
+        elif self.framing is Framing.UNTIL_CLOSE:
+            self.keep_alive = False
+        if self.keep_alive:
+            lines.append("Connection: keep-alive")
+        else:
+            lines.append("Connection: close")
+        text = "\r\n".join(lines) + "\r\n\r\n"
+        head = text.encode("latin-1")
+        self.progress = Progress.HEAD_SENT
+        return head
 
     def write(self, data: bytes, known_length: int | None = None) -> None:
         if not data:
-            return                              # the head waits for a non-empty chunk
-        head = b"" if self.head_sent else self.head(known_length)
-        if self.left is not None:               # PEP 3333: never more than Content-Length
-            data, self.left = data[:self.left], self.left - min(len(data), self.left)
-        if self.chunked:
+            return                          # rule 4: the head waits for a non-empty chunk
+        head = b""
+        if self.progress is not Progress.HEAD_SENT:
+            head = self.head(known_length)
+        if self.framing is Framing.APP_LENGTH:  # PEP 3333: never more than Content-Length
+            data = data[:self.bytes_owed]
+            self.bytes_owed -= len(data)
+        if self.framing is Framing.CHUNKED:
             data = b"%X\r\n%b\r\n" % (len(data), data)
-        self.sock.sendall(head + (b"" if self.bodyless else data))  # one send, one packet
+        if self.framing is Framing.NO_BODY:
+            data = b""
+        self.sock.sendall(head + data)      # one send, so the head and data share a packet
+
+    def short_of_its_length(self) -> bool:
+        """Did the app send fewer bytes than its own Content-Length promised?"""
+        return self.framing is Framing.APP_LENGTH and self.bytes_owed > 0
 
     def run(self, app, environ: dict) -> None:
-        result = None                           # the app's iterable: close() it on every path
+        """Call the app and send what it returns (rules 4, 5 and 7)."""
+        result = None                       # the app's iterable: close() it on every path
         try:
             result = app(environ, self.start_response)
-            if isinstance(result, list):        # the whole body is known: one send, with length
-                self.write(body := b"".join(result), known_length=len(body))
+            if isinstance(result, list):    # the whole body is known: one send, with length
+                body = b"".join(result)
+                self.write(body, known_length=len(body))
             else:
                 for chunk in result:
                     self.write(chunk)
-                    if self.left == 0:
-                        break                   # enough: stop iterating (PEP 3333)
-            if self.left:                       # the app sent less than it declared:
-                self.keep_alive = False         # only closing tells the client
-            if not self.head_sent:              # an empty body: the head alone
-                self.sock.sendall(self.head(0))
-            elif self.chunked:
-                self.sock.sendall(b"0\r\n\r\n")   # the last chunk
+                    if self.framing is Framing.APP_LENGTH and self.bytes_owed == 0:
+                        break               # enough: stop iterating (PEP 3333)
+            if self.progress is not Progress.HEAD_SENT:
+                self.sock.sendall(self.head(0))     # an empty body: the head alone
+            elif self.framing is Framing.CHUNKED:
+                self.sock.sendall(b"0\r\n\r\n")     # the last chunk
+            if self.short_of_its_length():
+                self.keep_alive = False     # only closing tells the client the body is short
         except Exception as exc:
-            if self.head_sent:
-                raise                           # too late for a 500: the connection is dropped
+            if self.progress is Progress.HEAD_SENT:
+                raise                       # too late for a 500: the connection is dropped
             traceback.print_exc()
             raise HTTPError(500, "the application raised an exception") from exc
         finally:
@@ -180,85 +461,151 @@ class Response:
                 result.close()
 
 
+# -- One connection (rules 1, 6 and 8) ----------------------------------------------------------
+
 class Connection:
-    """One client: requests read from a buffer refilled from the socket.  A deadline per request,
-    not per recv, so a client that sends a byte a second cannot hold a thread (slow loris)."""
+    """One client: requests read from a buffer that is refilled from the socket.
+
+    The deadline is per request, not per recv, so a client that sends a byte a second cannot
+    hold a thread (slow loris).
+    """
+
     def __init__(self, sock: socket.socket, client: tuple, timeout: float) -> None:
-        self.sock, self.client, self.timeout, self.buf = sock, client, timeout, b""
+        self.sock = sock
+        self.client = client
+        self.timeout = timeout
+        self.buffer = b""
+        self.deadline = time.monotonic() + timeout
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def fill(self) -> None:
-        self.sock.settimeout(max(self.deadline - time.monotonic(), 0.001))
+        """Wait (until the deadline) for more bytes from the client."""
+        time_left = self.deadline - time.monotonic()
+        self.sock.settimeout(max(time_left, 0.001))
         try:
             data = self.sock.recv(65536)
         except TimeoutError:
             raise HTTPError(408, "request too slow") from None
         if not data:
             raise EOFError
-        self.buf += data
+        self.buffer += data
 
-    def exactly(self, n: int) -> bytes:
-        while len(self.buf) < n:
+    def read_exactly(self, size: int) -> bytes:
+        while len(self.buffer) < size:
             self.fill()
-        data, self.buf = self.buf[:n], self.buf[n:]
+        data = self.buffer[:size]
+        self.buffer = self.buffer[size:]
         return data
 
-    def until(self, sep: bytes, limit: int, status: int) -> bytes:
-        while (end := self.buf.find(sep)) < 0:  # at most ``limit`` bytes before ``sep``
-            if len(self.buf) > limit:
-                raise HTTPError(status, f"more than {limit} bytes without {sep!r}")
+    def read_until(self, separator: bytes, limit: int, status: int) -> bytes:
+        """The bytes before ``separator`` (which is consumed too), at most ``limit`` of them."""
+        end = self.buffer.find(separator)
+        while end < 0:
+            if len(self.buffer) > limit:
+                raise HTTPError(status, f"more than {limit} bytes without {separator!r}")
             self.fill()
-        return self.exactly(end + len(sep))[:end]
+            end = self.buffer.find(separator)
+        data = self.read_exactly(end + len(separator))
+        return data[:end]
 
-    def chunked(self) -> bytes:
-        body = bytearray()                      # RFC 9112 §7.1: size line, data, CRLF, ..., 0
-        while match := CHUNK_SIZE.fullmatch(self.until(b"\r\n", MAX_LINE, 400)):
-            if (size := int(match[1], 16)) == 0:
-                while self.until(b"\r\n", MAX_LINE, 431):
-                    pass                        # trailer fields, up to an empty line: ignored
-                return bytes(body)
+    def read_chunked_body(self) -> bytes:
+        """RFC 9112 §7.1: chunk-size line, data, CRLF, ..., a 0 chunk, trailer fields."""
+        body = bytearray()
+        while True:
+            size_line = self.read_until(b"\r\n", MAX_LINE, 400)
+            match = CHUNK_SIZE_LINE.fullmatch(size_line)
+            if match is None:
+                raise HTTPError(400, "bad chunk size line")
+            size = int(match[1], 16)
+            if size == 0:
+                break
             if len(body) + size > MAX_BODY:
                 raise HTTPError(413, "body too large")
-            body += self.exactly(size)
-            if self.exactly(2) != b"\r\n":
+            body += self.read_exactly(size)
+            if self.read_exactly(2) != b"\r\n":
                 raise HTTPError(400, "chunk data not followed by CRLF")
-        raise HTTPError(400, "bad chunk size line")
+        self.read_trailers()
+        return bytes(body)
+
+    def read_trailers(self) -> None:
+        """Trailer fields, up to an empty line: checked, then ignored (RFC 9110 §6.5)."""
+        count = 0
+        line = self.read_until(b"\r\n", MAX_LINE, 431)
+        while line:
+            count += 1
+            if count > MAX_HEADERS:
+                raise HTTPError(431, "too many trailer fields")
+            name, _ = parse_field_line(line)
+            if name in FORBIDDEN_TRAILERS:
+                raise HTTPError(400, f"{name} may not be sent as a trailer (RFC 9110 §6.5.1)")
+            line = self.read_until(b"\r\n", MAX_LINE, 431)
+
+    def wait_for_next_request(self, waiting: queue.Queue) -> bool:
+        """Rule 8: wait for bytes, but give up if others wait for a thread or time is up."""
+        while not self.buffer:
+            readable, _, _ = select.select([self.sock], [], [], IDLE_POLL)
+            if readable:
+                return True
+            if not waiting.empty():
+                return False                # idle, and another client needs this thread
+            if time.monotonic() > self.deadline:
+                return False                # idle for too long
+        return True
+
+    def refuse(self, error: HTTPError) -> None:
+        """Answer a refused request, then read what the client still sends, and close.
+
+        Closing a socket with unread bytes in it makes the kernel reset the connection, which
+        could destroy the answer before the client reads it.
+        """
+        self.sock.settimeout(1.0)
+        self.sock.sendall(error.answer)
+        self.sock.shutdown(socket.SHUT_WR)
+        for _ in range(16):                 # read at most 1 MiB
+            if not self.sock.recv(65536):
+                break
 
     def serve(self, app, waiting: queue.Queue) -> None:
+        """Serve requests on this connection for as long as keep-alive allows."""
         with self.sock:
             try:
-                while self.serve_one(app, waiting):     # requests while keep-alive allows
-                    pass
+                keep_alive = True
+                while keep_alive:
+                    keep_alive = self.serve_one(app, waiting)
             except (OSError, EOFError):
-                pass                            # the client went away
-            except Exception:                   # a bug, or the app failed after the head:
-                traceback.print_exc()           # log it, drop the connection, keep the thread
+                pass                        # the client went away
+            except Exception:               # a bug, or the app failed after the head:
+                traceback.print_exc()       # log it, drop the connection, keep the thread
 
     def serve_one(self, app, waiting: queue.Queue) -> bool:
+        """Read one request, run the app, answer.  True if the connection stays open."""
         self.deadline = time.monotonic() + self.timeout     # for this whole request (rule 1)
-        while not self.buf and not select.select([self.sock], [], [], 0.1)[0]:
-            if not waiting.empty() or time.monotonic() > self.deadline:
-                return False                    # idle: others wait (rule 8), or timed out
+        if not self.wait_for_next_request(waiting):
+            return False
         try:
-            method, target, version, fields = parse_head(self.until(b"\r\n\r\n", MAX_HEAD, 431))
+            head = self.read_until(b"\r\n\r\n", MAX_HEAD, 431)
+            method, target, version, fields = parse_head(head)
+            target, authority = split_target(method, target)
+            if authority is not None:       # RFC 9112 §3.2.2: the target's host wins
+                fields = [(name, value) for name, value in fields if name != "host"]
+                fields.append(("host", authority))
             length = body_framing(version, fields)
-            if version == "HTTP/1.1" and ("expect", "100-continue") in fields:
+            if wants_continue(version, fields):
                 self.sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-            body = self.chunked() if length is None else self.exactly(length)
-            said = {t.strip().lower() for n, v in fields if n == "connection" for t in v.split(",")}
-            response = Response(self.sock, method, version, keep_alive="close" not in said
-                                if version == "HTTP/1.1" else "keep-alive" in said)  # rule 6
+            if length is None:
+                body = self.read_chunked_body()
+            else:
+                body = self.read_exactly(length)
+            keep_alive = wants_keep_alive(version, fields)
+            response = Response(self.sock, method, version, keep_alive)
             self.sock.settimeout(self.timeout)
-            response.run(app, build_environ(method, target, version, fields, body,
-                                            self.sock.getsockname(), self.client))
+            server_addr = self.sock.getsockname()
+            environ = build_environ(method, target, version, fields, body, server_addr,
+                                    self.client)
+            response.run(app, environ)
             return response.keep_alive
-        except HTTPError as exc:                # answer, then read what the client still sends:
-            self.sock.settimeout(1.0)           # closing with unread bytes would reset the
-            self.sock.sendall(exc.answer)       # connection and could destroy the answer
-            self.sock.shutdown(socket.SHUT_WR)
-            for _ in range(16):                 # at most 1 MiB
-                if not self.sock.recv(65536):
-                    break
+        except HTTPError as error:
+            self.refuse(error)
             return False
 
 
@@ -267,24 +614,35 @@ def demo_app(environ, start_response):
     return [f"Hello from chapter 04! You asked for {environ['PATH_INFO']}\n".encode()]
 
 
+def load_app(spec: str):
+    """``module:callable`` -> the app; "" -> demo_app."""
+    if not spec:
+        return demo_app
+    module_name, _, attribute = spec.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, attribute or "app")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    flags = {"--host": "127.0.0.1", "--port": 8000, "--app": "", "--threads": 64, "--timeout": 5.0}
-    for flag, default in flags.items():         # --app module:callable ("": demo_app)
-        parser.add_argument(flag, type=type(default), default=default)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--app", default="", help="module:callable (default: demo_app)")
+    parser.add_argument("--threads", type=int, default=64)
+    parser.add_argument("--timeout", type=float, default=5.0)
     args = parser.parse_args(argv)
-    module, _, attr = args.app.partition(":")
-    app = getattr(importlib.import_module(module), attr or "app") if module else demo_app
-    waiting: queue.Queue = queue.Queue()        # non-empty only while every thread is busy
+    app = load_app(args.app)
+    waiting: queue.Queue = queue.Queue()    # non-empty only while every thread is busy
 
-    def work() -> None:                         # a pool thread: one connection after another
+    def work() -> None:                     # a pool thread: one connection after another
         while True:
-            Connection(*waiting.get(), args.timeout).serve(app, waiting)
+            sock, client = waiting.get()
+            Connection(sock, client, args.timeout).serve(app, waiting)
 
     for _ in range(args.threads):
         threading.Thread(target=work, daemon=True).start()
-    for sig in (signal.SIGINT, signal.SIGTERM):  # stop cleanly, without a traceback
-        signal.signal(sig, lambda *_: sys.exit(0))
+    for signum in (signal.SIGINT, signal.SIGTERM):  # stop cleanly, without a traceback
+        signal.signal(signum, lambda *_: sys.exit(0))
     with socket.create_server((args.host, args.port), backlog=1024) as listener:
         print(f"Listening on http://{args.host}:{args.port} ({args.threads} threads)", flush=True)
         while True:

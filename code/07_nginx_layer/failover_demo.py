@@ -14,11 +14,13 @@ working on are cut off.  It is done three times, with three nginx configs:
 * ``proxy_next_upstream off`` and ``max_fails=1 fail_timeout=5s`` -- after one failure b1 is
   left out for 5 s, so only the requests that hit it before that fail;
 * ``proxy_next_upstream error timeout http_502`` and ``max_fails=1 fail_timeout=5s`` -- nginx
-  retries a failed request on the next server: the client never sees the failure.
+  retries a failed request on the next server (``error timeout`` is nginx's default: the first
+  two runs switch retrying off to show what it prevents): the client never sees the failure.
 
 It prints one table row per run: requests, failed requests, requests each backend answered
-(from nginx's access log, ``$upstream_addr``), and how many times nginx tried dead b1 (from
-nginx's error log).  Expect many failures in the first row (nginx keeps sending b1 its share),
+(from nginx's access log, ``$upstream_addr``), and how many times nginx tried dead b1 (the
+``[error]`` lines of nginx's error log for b1: one per failed attempt; the ``[warn] upstream
+server temporarily disabled`` lines that ``max_fails`` adds are not attempts).  Expect many failures in the first row (nginx keeps sending b1 its share),
 a few in the second (b1 is benched for ``fail_timeout`` after each failure), 0 in the third.
 """
 

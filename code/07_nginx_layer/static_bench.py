@@ -6,15 +6,15 @@
 The file is ``static/app.css`` (about 17 KB).  Three rows:
 
 * ``nginx static`` -- ``location /static/ { alias ...; }``: nginx reads the file itself
-  (sendfile, no Python anywhere);
+  (``sendfile on``, which is off by default; no Python anywhere);
 * ``nginx -> gunicorn`` -- nginx proxies ``/files/app.css`` to ``backend_wsgi.py`` under gunicorn
   (``--workers`` sync workers), which opens the file and sends it with ``wsgi.file_wrapper``;
 * ``gunicorn direct`` -- the same app with no nginx in front.
 
 It prints requests/s, latency percentiles and each row's rps as a fraction of nginx's, and
 names the load generator: ``wrk`` when installed (pinned to its own core with ``taskset``
-when there is one), else course.load, which caps what can be measured at a few thousand
-requests/s -- then nginx's row shows the client's limit, not nginx's.  Numbers vary from run
+when there is one), else course.load -- a Python client, whose own limit may be lower than
+nginx's, and then nginx's row shows the client's limit, not nginx's.  Numbers vary from run
 to run and machine to machine; the ratio is the thing to look at.
 """
 
@@ -35,6 +35,7 @@ CONFIG = """
 server {
     listen 127.0.0.1:{{port}};
     access_log off;
+    sendfile on;
     location /static/ {
         alias {{static_dir}}/;
     }

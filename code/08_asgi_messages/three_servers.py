@@ -7,10 +7,13 @@ Run it (a one-shot script; it starts and stops each server itself on a free port
 You should see one row per server: the command that served ``app_suite:app`` from this
 folder, how many of ``check_server.py``'s checks passed, and a few scope values the
 app saw (``asgi.spec_version``, whether lifespan ``state`` reached the request, the
-optional ``extensions`` the server offers) and the ``server`` response header.  Every row should say ``all ok``: the same
+optional ``extensions`` the server offers) and the ``server`` response header.  Every row
+should say ``all ok``: the same
 ``async def app(scope, receive, send)`` runs under each server, because ASGI is the contract
 between them.  The differences are in what each server adds (headers, spec version).
-Daphne is included when it is installed (``pip install daphne``).
+Daphne is included when it is installed (``pip install daphne``).  Daphne 4 does not
+implement the lifespan protocol at all (its source never mentions it), so its row is checked
+without the lifespan check and its ``state`` column says ``no lifespan``.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ COMMANDS = {
     "hypercorn": [PY, "-m", "hypercorn", APP_SUITE, "--bind", "{host}:{port}"],
     "daphne": [PY, "-m", "daphne", "-b", "{host}", "-p", "{port}", APP_SUITE],
 }
+NO_LIFESPAN = {"daphne"}   # servers that never send lifespan.startup
 
 
 def available(name: str) -> bool:
@@ -45,12 +49,13 @@ def available(name: str) -> bool:
 
 def one(name: str) -> dict:
     with servers.start(COMMANDS[name], cwd=HERE, name=name.split()[0]) as server:
-        problems = check_server(server.url, lifespan=True)
+        problems = check_server(server.url, lifespan=name not in NO_LIFESPAN)
         with urllib.request.urlopen(server.url + "/info", timeout=5) as response:
             seen = json.load(response)
             server_header = response.headers.get("server") or "(none)"
     return {"server": name, "problems": problems, "spec_version": seen.get("spec_version"),
-            "state": "yes" if (seen.get("state") or {}).get("lifespan") else "no",
+            "state": ("no lifespan" if name in NO_LIFESPAN
+                      else "yes" if (seen.get("state") or {}).get("lifespan") else "no"),
             "extensions": ("(no key)" if seen.get("extensions") is None
                            else ", ".join(seen["extensions"]) or "{} (empty)"),
             "server_header": server_header}
@@ -69,12 +74,12 @@ def main() -> None:
         print(f"{name}: starting, checking ...", flush=True)
         rows.append(one(name))
     print()
-    print(f"{'server':<18} {'checks':<10} {'spec_version':<13} {'state':<6} "
+    print(f"{'server':<18} {'checks':<10} {'spec_version':<13} {'state':<12} "
           f"{'server header':<15} scope extensions")
     for row in rows:
         verdict = "all ok" if not row["problems"] else f"{len(row['problems'])} FAILED"
         print(f"{row['server']:<18} {verdict:<10} {str(row['spec_version']):<13} "
-              f"{row['state']:<6} {row['server_header']:<15} {row['extensions']}")
+              f"{row['state']:<12} {row['server_header']:<15} {row['extensions']}")
     for row in rows:
         for problem in row["problems"]:
             print(f"  {row['server']}: {problem}")

@@ -16,8 +16,12 @@ Then try each path and read both the client's view and this terminal's log:
 
 The rule the server enforces each time: ``http.response.start`` exactly once, first; then
 ``http.response.body`` messages (bytes) until one has ``more_body`` false; then nothing.
-Before the start message a server can still answer 500; after it, the status line is on the
-wire and all it can do is close the connection, which the client sees as a truncated body.
+Before the start message a server can still answer 500. uvicorn writes the status line and
+headers to the socket as soon as ``http.response.start`` arrives (both its httptools and h11
+protocols do), so after it all uvicorn can do is close the connection, which the client sees
+as a truncated body. That is uvicorn's choice, not the spec's: a server may hold the head until
+the first body message (chapter 09's server does), and could then still answer 500 to a ``str``
+body.
 """
 
 from __future__ import annotations

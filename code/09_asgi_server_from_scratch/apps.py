@@ -9,9 +9,11 @@
     /stream      five chunks, no Content-Length: the server frames it (chunked)
     /echo        the request body, read chunk by chunk with receive(), sent back
     /scope       the scope the server built, as JSON
-    /slow?s=0.5  answers after s seconds (for graceful-shutdown and concurrency tests)
+    /slow?s=0.5  answers after s seconds (for graceful-shutdown and concurrency tests);
+                 with &announce=1 it first prints "slow request started"
     /big?kb=N    N KiB in 64 KiB chunks (for backpressure: a slow reader fills the buffer)
-    /wait-disconnect   sends nothing; prints "disconnect seen" when receive() says so
+    /wait-disconnect   prints "waiting for disconnect", sends nothing, and prints
+                       "disconnect seen" when receive() says so
     /lifespan    what the lifespan startup put into scope["state"]
     /bad/…       apps that break the rules of send(): body-first, after-final, raise
 
@@ -104,6 +106,8 @@ async def demo(scope, receive, send) -> None:
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
     elif path == "/slow":
+        if "announce" in query:                 # a test waits for this line, not a guess
+            print("slow request started", flush=True)
         await asyncio.sleep(float(query.get("s", "0.5")))
         await _text(send, b"slow but done\n")
     elif path == "/big":
@@ -118,6 +122,7 @@ async def demo(scope, receive, send) -> None:
             await send({"type": "http.response.body", "body": piece,
                         "more_body": sent < kb * 1024})
     elif path == "/wait-disconnect":
+        print("waiting for disconnect", flush=True)
         while (await receive())["type"] != "http.disconnect":
             pass
         print("disconnect seen", flush=True)

@@ -26,8 +26,10 @@ What it does, in the order a request meets it:
   by a queue.  ``send`` is a state machine: start, then body…, and nothing after the final
   body -- a violation raises ``RuntimeError`` in the app;
 * keep-alive (the next request on the same connection), pipelining (it waits), an idle
-  timeout, ``http.disconnect`` when the peer goes away, backpressure (``send`` waits for
-  the transport's buffer to drain), lifespan, graceful shutdown and limits;
+  timeout, a head timeout (a request head must arrive whole within HEAD_TIMEOUT seconds of
+  its first byte, else 408 and close: slow loris), ``http.disconnect`` when the peer goes
+  away, backpressure (``send`` waits for the transport's buffer to drain), lifespan,
+  graceful shutdown and limits;
 * a malformed request is answered 400 (or 431/413/501/505) and that connection closed.
 
 What it is not: a production server.  No TLS, HTTP/2, WebSockets, ``Expect: 100-continue``,
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import enum
 import importlib
 import signal
 import sys
@@ -46,16 +49,22 @@ import traceback
 from collections import deque
 from email.utils import formatdate
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote
 
 import h11
 
+# hand_parser.py is a sibling file, and code/ is not a package: import it from this directory.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hand_parser  # noqa: E402  (a sibling file; code/ is not a package)
+import hand_parser
 
 __all__ = ["Config", "HttpProtocol", "RequestCycle", "ClientDisconnected", "serve", "main"]
 
 DISCONNECT = {"type": "http.disconnect"}
+# Seconds a client may take to send a whole request head once its first byte has arrived.
+# A client that trickles its head (slow loris, chapter 06) gets a 408 and the connection is
+# closed: RFC 9110 §15.5.9 -- the server gave up waiting, and says "connection: close".
+HEAD_TIMEOUT = 10.0
 
 
 class ClientDisconnected(OSError):
@@ -67,16 +76,23 @@ class Config:
 
     def __init__(self, app, *, host: str = "127.0.0.1", port: int = 8000,
                  parser: str = "h11", loop: str = "asyncio", lifespan: str = "auto",
-                 keep_alive_timeout: float = 5.0, graceful_timeout: float = 30.0,
+                 keep_alive_timeout: float = 5.0, head_timeout: float = HEAD_TIMEOUT,
+                 graceful_timeout: float = 30.0,
                  max_head: int = 16 * 1024, max_headers: int = 100,
                  max_body: int = 10 * 1024 * 1024, high_water: int = 64 * 1024,
                  access_log: bool = False) -> None:
         self.app = app
-        self.host, self.port = host, port
-        self.parser, self.loop, self.lifespan = parser, loop, lifespan
+        self.host = host
+        self.port = port
+        self.parser = parser
+        self.loop = loop
+        self.lifespan = lifespan
         self.keep_alive_timeout = keep_alive_timeout
+        self.head_timeout = head_timeout
         self.graceful_timeout = graceful_timeout
-        self.max_head, self.max_headers, self.max_body = max_head, max_headers, max_body
+        self.max_head = max_head
+        self.max_headers = max_headers
+        self.max_body = max_body
         self.high_water = high_water
         self.access_log = access_log
 
@@ -108,8 +124,10 @@ def error_response(status: int, reason: str) -> bytes:
             % (status, phrase, len(body), http_date(), body))
 
 
-# -- wires: bytes <-> events.  Same interface, two implementations. --------------------------
+# -- wires: bytes <-> events.  One interface (Wire), two implementations. --------------------
 class ParseError(Exception):
+    """The client broke a rule of HTTP/1.1: answer ``status`` and close the connection."""
+
     def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
         self.status = status
@@ -119,6 +137,38 @@ END = hand_parser.END
 NEED_DATA = hand_parser.NEED_DATA
 PAUSED = hand_parser.PAUSED
 Head = hand_parser.RequestHead
+# What next_event() returns: a request head, a piece of body, or one of the three sentinels
+# (END, NEED_DATA, PAUSED).
+Event = Head | bytes | hand_parser.Sentinel
+
+
+class Wire(Protocol):
+    """What HttpProtocol needs from an HTTP/1.1 implementation: bytes in, events out, and
+    the app's response back to bytes.  H11Wire and HandWire both fit; neither inherits it."""
+
+    def feed(self, data: bytes) -> None:
+        """Append bytes received from the client."""
+
+    def feed_eof(self) -> None:
+        """The client will send nothing more."""
+
+    def next_event(self) -> Event:
+        """The next Head, body bytes, END, NEED_DATA or PAUSED; or raise ParseError."""
+
+    def response_head(self, status: int, headers, extra) -> bytes:
+        """The status line and header fields of the response, as bytes to write."""
+
+    def response_body(self, data: bytes) -> bytes:
+        """One piece of the response body, framed (chunked or not)."""
+
+    def response_end(self) -> bytes:
+        """The end of the response body (the last chunk, or nothing)."""
+
+    def buffered(self) -> int:
+        """Bytes received but not parsed yet (pipelined requests)."""
+
+    def reusable(self) -> bool:
+        """After a response: may the next request come on this connection?  If so, reset."""
 
 
 class H11Wire:
@@ -162,9 +212,12 @@ class H11Wire:
             version = event.http_version.decode()
             if version not in ("1.0", "1.1"):   # h11 parses any HTTP/x.y
                 raise ParseError("only HTTP/1.0 and HTTP/1.1 are spoken here", 505)
+            self.check_like_the_hand_parser(event.method, event.target, headers)
             self.head_request = event.method == b"HEAD"
             return Head(event.method, event.target, version, headers, keep_alive)
         if cls is h11.EndOfMessage:
+            for name, _ in event.headers:       # trailer fields (h11 accepts any)
+                self.check(hand_parser.check_trailer, name)
             return END
         if event is h11.NEED_DATA:
             return NEED_DATA
@@ -173,6 +226,18 @@ class H11Wire:
         if cls is h11.ConnectionClosed:
             return NEED_DATA
         raise ParseError(f"unexpected {cls.__name__}")
+
+    def check(self, rule, *args) -> None:
+        """Run one of hand_parser's checks, raising this module's ParseError."""
+        try:
+            rule(*args)
+        except hand_parser.ParseError as exc:
+            raise ParseError(str(exc), exc.status) from None
+
+    def check_like_the_hand_parser(self, method: bytes, target: bytes, headers) -> None:
+        """Rules h11 0.16 does not enforce: the target's form, one Host, one Content-Type."""
+        self.check(hand_parser.check_target, method, target)
+        self.check(hand_parser.check_singletons, headers)
 
     def response_head(self, status: int, headers, extra) -> bytes:
         try:
@@ -252,11 +317,11 @@ class HandWire:
         return False
 
 
-WIRES = {"h11": H11Wire, "hand": HandWire}
+WIRES: dict[str, type[Wire]] = {"h11": H11Wire, "hand": HandWire}
 
 
 # -- one request: scope, receive, send ---------------------------------------------------------
-def build_scope(head: Head, client, server, state: dict) -> dict:
+def build_scope(head: Head, client, server, lifespan_state: dict) -> dict:
     """The ASGI HTTP connection scope for one request (asgiref: specs/www.rst)."""
     raw_path, _, query = head.target.partition(b"?")
     if not raw_path.startswith(b"/"):            # absolute-form (a proxy request) or "*"
@@ -275,18 +340,22 @@ def build_scope(head: Head, client, server, state: dict) -> dict:
         "headers": head.headers,
         "client": client,
         "server": server,
-        "state": state.copy(),
+        "state": lifespan_state.copy(),   # what lifespan startup stored (a shallow copy)
     }
 
 
-# send() states
-START, STREAMING, DONE = "start", "streaming", "done"
+class SendProgress(enum.Enum):
+    """Where the app is in the messages it must send for one response (ASGI HTTP spec)."""
+    START = "waiting for http.response.start"
+    STREAMING = "the head is decided; waiting for http.response.body messages"
+    DONE = "the final body was sent; nothing more may be sent"
+
 
 
 class RequestCycle:
     """One request/response: the app's ``receive`` and ``send`` for it."""
 
-    def __init__(self, protocol: "HttpProtocol", scope: dict) -> None:
+    def __init__(self, protocol: HttpProtocol, scope: dict) -> None:
         self.protocol = protocol
         self.scope = scope
         self.queue: deque[dict] = deque()   # http.request messages not yet received
@@ -294,7 +363,7 @@ class RequestCycle:
         self.waiter: asyncio.Future | None = None
         self.body_done = False
         self.disconnected = False
-        self.state = START
+        self.progress = SendProgress.START
         self.status = 0
         self.pending_head = b""
 
@@ -317,7 +386,7 @@ class RequestCycle:
 
     async def receive(self) -> dict:
         while not self.queue:
-            if self.disconnected or self.state is DONE:
+            if self.disconnected or self.progress is SendProgress.DONE:
                 return DISCONNECT
             self.waiter = self.protocol.loop.create_future()
             await self.waiter
@@ -331,7 +400,7 @@ class RequestCycle:
     async def send(self, message: dict) -> None:
         kind = message["type"]
         protocol = self.protocol
-        if self.state is START:
+        if self.progress is SendProgress.START:
             if kind != "http.response.start":
                 raise RuntimeError(f"ASGI: expected 'http.response.start' first, got {kind!r}")
             if self.disconnected:
@@ -341,8 +410,8 @@ class RequestCycle:
             # both in one transport.write saves a system call per request.
             self.pending_head = protocol.wire.response_head(
                 self.status, message.get("headers", ()), protocol.extra_headers())
-            self.state = STREAMING
-        elif self.state is STREAMING:
+            self.progress = SendProgress.STREAMING
+        elif self.progress is SendProgress.STREAMING:
             if kind != "http.response.body":
                 raise RuntimeError(f"ASGI: expected 'http.response.body', got {kind!r}")
             if self.disconnected:
@@ -350,10 +419,11 @@ class RequestCycle:
             more_body = message.get("more_body", False)
             data = protocol.wire.response_body(message.get("body", b""))
             if self.pending_head:
-                data, self.pending_head = self.pending_head + data, b""
+                data = self.pending_head + data
+                self.pending_head = b""
             if not more_body:
                 data += protocol.wire.response_end()
-                self.state = DONE
+                self.progress = SendProgress.DONE
             if data:
                 protocol.transport.write(data)
             if not more_body:
@@ -367,18 +437,19 @@ class RequestCycle:
 
 # -- one connection ----------------------------------------------------------------------------
 class HttpProtocol(asyncio.Protocol):
-    def __init__(self, server: "ServerState") -> None:
+    def __init__(self, server: Server) -> None:
         self.server = server
         self.config = server.config
         self.app = server.config.app
         self.loop = server.loop
-        self.wire = WIRES[self.config.parser](self.config)
+        self.wire: Wire = WIRES[self.config.parser](self.config)
         self.transport: asyncio.Transport | None = None
         self.cycle: RequestCycle | None = None
         self.write_paused = False
         self.read_paused = False
         self.drain_waiter: asyncio.Future | None = None
-        self.idle_timer: asyncio.TimerHandle | None = None
+        self.idle_timer: asyncio.TimerHandle | None = None    # no request started yet
+        self.head_timer: asyncio.TimerHandle | None = None    # a head is arriving
         self.closed = False
 
     # asyncio calls these ------------------------------------------------------------------
@@ -395,6 +466,7 @@ class HttpProtocol(asyncio.Protocol):
             self.idle_timer = None
         self.wire.feed(data)
         self.handle_events()
+        self.watch_head()
 
     def eof_received(self) -> None:
         # The client will send nothing more.  Like uvicorn, we treat that as the client
@@ -406,6 +478,7 @@ class HttpProtocol(asyncio.Protocol):
         self.server.connections.discard(self)
         if self.idle_timer is not None:
             self.idle_timer.cancel()
+        self.stop_head_timer()
         if self.cycle is not None:
             self.cycle.disconnect()       # the app's next receive() gets http.disconnect
         self._release_drain()
@@ -441,8 +514,10 @@ class HttpProtocol(asyncio.Protocol):
             elif event is NEED_DATA:
                 return
             else:  # PAUSED: this request is complete; the next one waits for our response
-                # Stop reading only if pipelined bytes pile up.  Pausing after *every*
-                # request would cost two epoll_ctl system calls per request for nothing.
+                # Stop reading only if pipelined bytes pile up past the high-water mark.
+                # (uvicorn's h11 protocol pauses as soon as h11 says PAUSED, i.e. as soon as
+                # one pipelined request is buffered; for an ordinary request, one at a time,
+                # neither uvicorn nor we pause reading at all.)
                 if wire.buffered() > self.config.high_water and not self.read_paused:
                     self.read_paused = True
                     self.transport.pause_reading()
@@ -453,7 +528,7 @@ class HttpProtocol(asyncio.Protocol):
             if name == b"content-length" and int(value) > self.config.max_body:
                 self.reject(413, "request body larger than the limit")
                 return
-        scope = build_scope(head, self.client, self.sockname, self.server.state)
+        scope = build_scope(head, self.client, self.sockname, self.server.lifespan_state)
         cycle = self.cycle = RequestCycle(self, scope)
         self.loop.create_task(self.run_app(cycle))
 
@@ -464,19 +539,19 @@ class HttpProtocol(asyncio.Protocol):
         except ClientDisconnected:
             pass
         except Exception:
-            if cycle.state is DONE:      # the response went out whole; just report it
+            if cycle.progress is SendProgress.DONE:   # the response went out whole: report it
                 traceback.print_exc()
                 return
             print(f"Exception in ASGI application ({cycle.scope['method']} "
                   f"{cycle.scope['path']}):\n{traceback.format_exc()}", file=sys.stderr)
-            if cycle.state is START and not cycle.disconnected:
+            if cycle.progress is SendProgress.START and not cycle.disconnected:
                 self.transport.write(error_response(500, "Internal Server Error"))
             self.close()
         else:
-            if cycle.state is not DONE and not cycle.disconnected:
+            if cycle.progress is not SendProgress.DONE and not cycle.disconnected:
                 print(f"ASGI app returned without completing the response "
                       f"({cycle.scope['path']})", file=sys.stderr)
-                if cycle.state is START:
+                if cycle.progress is SendProgress.START:
                     self.transport.write(error_response(500, "Internal Server Error"))
                 self.close()
         finally:
@@ -497,7 +572,8 @@ class HttpProtocol(asyncio.Protocol):
             self.read_paused = False
             self.transport.resume_reading()
         self.handle_events()                # a pipelined request may be waiting
-        if self.cycle is None:
+        self.watch_head()
+        if self.cycle is None and self.head_timer is None:
             self._start_idle_timer()
 
     def body_consumed(self, cycle: RequestCycle) -> None:
@@ -507,7 +583,7 @@ class HttpProtocol(asyncio.Protocol):
 
     def reject(self, status: int, reason: str) -> None:
         """A malformed request: answer it (if no response started) and close."""
-        if self.cycle is None or self.cycle.state is START:
+        if self.cycle is None or self.cycle.progress is SendProgress.START:
             self.transport.write(error_response(status, f"Invalid HTTP request: {reason}"))
         if self.cycle is not None:
             self.cycle.disconnect()
@@ -534,9 +610,27 @@ class HttpProtocol(asyncio.Protocol):
             raise ClientDisconnected("the client closed the connection")
 
     def _release_drain(self) -> None:
-        waiter, self.drain_waiter = self.drain_waiter, None
+        waiter = self.drain_waiter
+        self.drain_waiter = None
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+    def watch_head(self) -> None:
+        """Time a request head from its first byte to its last (slow loris: HEAD_TIMEOUT)."""
+        if self.closed or self.cycle is not None:
+            self.stop_head_timer()              # the head is complete: a request is running
+        elif self.wire.buffered() and self.head_timer is None:
+            self.head_timer = self.loop.call_later(self.config.head_timeout, self.head_too_slow)
+
+    def stop_head_timer(self) -> None:
+        if self.head_timer is not None:
+            self.head_timer.cancel()
+            self.head_timer = None
+
+    def head_too_slow(self) -> None:
+        self.head_timer = None
+        if self.cycle is None and not self.closed:
+            self.reject(408, "the request head did not arrive in time")
 
     def _start_idle_timer(self) -> None:
         self.idle_timer = self.loop.call_later(self.config.keep_alive_timeout, self.close)
@@ -546,9 +640,9 @@ class HttpProtocol(asyncio.Protocol):
 class Lifespan:
     """Drive the app's lifespan protocol: startup before serving, shutdown after."""
 
-    def __init__(self, app, state: dict) -> None:
+    def __init__(self, app, lifespan_state: dict) -> None:
         self.app = app
-        self.state = state
+        self.lifespan_state = lifespan_state
         self.inbox: asyncio.Queue[dict] = asyncio.Queue()
         self.outbox: asyncio.Queue[dict] = asyncio.Queue()
         self.task: asyncio.Task | None = None
@@ -557,7 +651,7 @@ class Lifespan:
 
     async def _run(self) -> None:
         scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"},
-                 "state": self.state}
+                 "state": self.lifespan_state}
         try:
             await self.app(scope, self.inbox.get, self.outbox.put)
         except BaseException as exc:  # an app without lifespan support raises here
@@ -587,12 +681,14 @@ class Lifespan:
 
 
 # -- the server --------------------------------------------------------------------------------
-class ServerState:
+class Server:
+    """What every connection shares: the config, the open connections, the lifespan state."""
+
     def __init__(self, config: Config, loop: asyncio.AbstractEventLoop) -> None:
         self.config = config
         self.loop = loop
         self.connections: set[HttpProtocol] = set()
-        self.state: dict = {}
+        self.lifespan_state: dict = {}     # scope["state"]: filled by lifespan startup
         self.in_flight = 0
         self.shutting_down = False
 
@@ -605,11 +701,11 @@ async def serve(config: Config, *, ready=None, stop: asyncio.Event | None = None
     the event loop is not yours (a notebook kernel, a test): then set ``stop`` or cancel.
     """
     loop = asyncio.get_running_loop()
-    server_state = ServerState(config, loop)
-    lifespan = Lifespan(config.app, server_state.state)
+    server = Server(config, loop)
+    lifespan = Lifespan(config.app, server.lifespan_state)
     if config.lifespan != "off":
         await lifespan.startup()
-    listener = await loop.create_server(lambda: HttpProtocol(server_state),
+    listener = await loop.create_server(lambda: HttpProtocol(server),
                                         config.host, config.port, backlog=2048)
     port = listener.sockets[0].getsockname()[1]
     print(f"Listening on http://{config.host}:{port}", flush=True)
@@ -626,14 +722,14 @@ async def serve(config: Config, *, ready=None, stop: asyncio.Event | None = None
         await stop.wait()
     finally:
         # graceful shutdown: stop accepting, close idle connections, let requests finish
-        server_state.shutting_down = True
+        server.shutting_down = True
         listener.close()
-        for conn in list(server_state.connections):
+        for conn in list(server.connections):
             conn.shutdown()
         deadline = loop.time() + config.graceful_timeout
-        while server_state.connections and loop.time() < deadline:
+        while server.connections and loop.time() < deadline:
             await asyncio.sleep(0.05)
-        for conn in list(server_state.connections):
+        for conn in list(server.connections):
             conn.close()
         if config.lifespan != "off":
             await lifespan.shutdown()
@@ -656,6 +752,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lifespan", choices=["auto", "off"], default="auto")
     parser.add_argument("--app-dir", default=".", help="put this directory on sys.path")
     parser.add_argument("--keep-alive-timeout", type=float, default=5.0)
+    parser.add_argument("--head-timeout", type=float, default=HEAD_TIMEOUT)
     parser.add_argument("--graceful-timeout", type=float, default=30.0)
     parser.add_argument("--access-log", action="store_true")
     args = parser.parse_args(argv)
@@ -663,6 +760,7 @@ def main(argv: list[str] | None = None) -> None:
     config = Config(load_app(args.app), host=args.host, port=args.port, parser=args.parser,
                     loop=args.loop, lifespan=args.lifespan,
                     keep_alive_timeout=args.keep_alive_timeout,
+                    head_timeout=args.head_timeout,
                     graceful_timeout=args.graceful_timeout, access_log=args.access_log)
     if args.loop == "uvloop":
         import uvloop

@@ -14,14 +14,18 @@ Python -- a few ``bytes.find`` calls and precompiled regular expressions per req
 per-byte loop.  What it is NOT: a complete HTTP/1.1 implementation.  It does not speak
 HTTP/1.0 keep-alive (1.0 connections close after one response, as with h11), ``Expect:
 100-continue``, or absolute-form targets beyond taking their path.  It is strict where
-leniency is dangerous: anything RFC 9112 calls invalid is rejected with a 4xx, never guessed.
+leniency is dangerous: anything RFC 9112 calls invalid is rejected with a 4xx, never guessed --
+including a target whose form the method does not allow (RFC 9112 §3.2), a second Host or
+Content-Type field, and a trailer field that may not be a trailer (RFC 9110 §6.5.1).
 
 Theory of operation (the rules that affect the state machine all live in this file):
 
-    request side  HEAD ──(head parsed)──► BODY ──(body done)──► DONE ──(start_next_cycle)──► HEAD
-                   │                       │                      │
-                   └─── a rule broken ─────┴──► ERROR             └─ bytes that arrive now wait
-                                                                     (PAUSED): pipelining
+    the parser's Stage (simplified: BODY stands for BODY_LENGTH or the CHUNK_* stages)
+
+    HEAD ──(head parsed)──► BODY ──(body done)──► DONE ──(start_next_cycle)──► HEAD
+     │                       │                      │
+     └─── a rule broken ─────┴──► ERROR             └─ bytes that arrive now wait
+                                                       (PAUSED): pipelining
 
 ``feed(data)`` appends bytes; ``next_event()`` returns one of: a :class:`RequestHead`, a
 ``bytes`` chunk of body, ``END`` (the request is complete), ``NEED_DATA`` or ``PAUSED``; or
@@ -32,15 +36,16 @@ chooses the framing: Content-Length when the app gave one, else chunked.
 
 from __future__ import annotations
 
+import enum
 import re
 from http import HTTPStatus
 from typing import NamedTuple
 
 __all__ = ["END", "NEED_DATA", "PAUSED", "REASONS", "ParseError", "RequestHead",
-           "RequestParser", "ResponseWriter"]
+           "RequestParser", "ResponseWriter", "Sentinel", "Stage"]
 
 
-class _Sentinel:
+class Sentinel:
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -48,9 +53,9 @@ class _Sentinel:
         return self.name
 
 
-NEED_DATA = _Sentinel("NEED_DATA")   # feed me more bytes
-PAUSED = _Sentinel("PAUSED")         # a request is complete; call start_next_cycle() first
-END = _Sentinel("END")               # the current request's body is complete
+NEED_DATA = Sentinel("NEED_DATA")   # feed me more bytes
+PAUSED = Sentinel("PAUSED")         # a request is complete; call start_next_cycle() first
+END = Sentinel("END")               # the current request's body is complete
 
 
 class ParseError(Exception):
@@ -77,12 +82,73 @@ _REQUEST_LINE = re.compile(rb"(%s) ([\x21-\x7e]+) HTTP/([0-9])\.([0-9])" % _TOKE
 # whitespace) fails the name pattern and is rejected.
 _HEADER_LINE = re.compile(rb"(%s):([\t\x20-\x7e\x80-\xff]*)" % _TOKEN)
 _DIGITS = re.compile(rb"[0-9]{1,18}")
+# RFC 9112 §3.2: the four forms of a request target.  origin-form "/path?q" for most requests,
+# absolute-form "http://host/path?q" (sent to proxies, valid for every server), authority-form
+# "host:port" for CONNECT only, asterisk-form "*" for OPTIONS only.
+_ABSOLUTE_FORM = re.compile(rb"(?i:https?)://[^/?#]*[^#]*")
+_AUTHORITY_FORM = re.compile(rb"[^/?#@]+:[0-9]+")
+# Fields that may come once only: a second value could not be combined with the first.
+SINGLETON_FIELDS = (b"host", b"content-type")
+# RFC 9110 §6.5.1: fields that must not be sent as trailers -- framing, routing, request
+# modifiers, authentication, and how to process the content.
+FORBIDDEN_TRAILERS = frozenset({
+    b"transfer-encoding", b"content-length", b"host", b"trailer", b"te", b"connection",
+    b"keep-alive", b"upgrade", b"expect", b"max-forwards", b"cache-control", b"pragma",
+    b"range", b"if-match", b"if-none-match", b"if-modified-since", b"if-unmodified-since",
+    b"if-range", b"authorization", b"proxy-authorization", b"cookie", b"content-type",
+    b"content-encoding", b"content-range",
+})
 # RFC 9112 §7.1: chunk-size = 1*HEXDIG, then optional chunk-ext.  int(x, 16) alone would
 # also take "0x1a", "+1a", " 1a" and "1_a" -- exactly the leniency smuggling attacks use.
 _CHUNK_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})((?:[ \t]*;[\x20-\x7e\t]*)?)")
 
-# parser states.  END_NEXT: the body is complete and END is the next event.
-HEAD, BODY_LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, END_NEXT, DONE, ERROR = range(9)
+
+
+class Stage(enum.Enum):
+    """Where the parser is in the current request: what it expects next."""
+    HEAD = "the request line and header fields, up to the empty line"
+    BODY_LENGTH = "body bytes, counted down from Content-Length"
+    CHUNK_SIZE = "a chunk-size line"
+    CHUNK_DATA = "the data of the current chunk"
+    CHUNK_CRLF = "the CRLF after a chunk's data"
+    TRAILERS = "trailer field lines, up to the empty line"
+    END_NEXT = "nothing: the body is complete and END is the next event"
+    DONE = "nothing: the request is complete; start_next_cycle() moves on to the next"
+    ERROR = "nothing ever again: a rule was broken"
+
+
+
+def check_target(method: bytes, target: bytes) -> None:
+    """Raise ParseError unless the target has a form this method allows (RFC 9112 §3.2)."""
+    if target == b"*":
+        if method != b"OPTIONS":
+            raise ParseError("the target * is allowed only with OPTIONS")
+        return
+    if method == b"CONNECT":
+        if _AUTHORITY_FORM.fullmatch(target) is None:
+            raise ParseError("CONNECT needs a host:port target")
+        raise ParseError("CONNECT (a tunnel through a proxy) is not implemented here", 501)
+    if target.startswith(b"/"):
+        return
+    if _ABSOLUTE_FORM.fullmatch(target) is None:
+        raise ParseError("the target must start with / or be an absolute http(s) URI")
+
+
+def check_singletons(headers: list[tuple[bytes, bytes]]) -> None:
+    """Raise ParseError if a field that may come once (Host, Content-Type) comes twice."""
+    for singleton in SINGLETON_FIELDS:
+        count = 0
+        for name, _ in headers:
+            if name == singleton:
+                count += 1
+        if count > 1:
+            raise ParseError(f"the {singleton.decode()} field may appear only once")
+
+
+def check_trailer(name: bytes) -> None:
+    """Raise ParseError if ``name`` (lower case) may not be a trailer (RFC 9110 §6.5.1)."""
+    if name in FORBIDDEN_TRAILERS:
+        raise ParseError(f"{name.decode()} may not be sent as a trailer (RFC 9110 §6.5.1)")
 
 
 class RequestParser:
@@ -92,42 +158,43 @@ class RequestParser:
         self.max_head = max_head
         self.max_headers = max_headers
         self.buffer = bytearray()
-        self.state = HEAD
+        self.stage = Stage.HEAD
         self.remaining = 0          # body bytes still expected (length or current chunk)
+        self.trailers = 0           # trailer lines read so far (at most max_headers)
         self.keep_alive = True
 
     def feed(self, data: bytes) -> None:
         self.buffer += data
 
     def start_next_cycle(self) -> None:
-        if self.state != DONE:
+        if self.stage is not Stage.DONE:
             raise RuntimeError(f"start_next_cycle() while the request is not done "
-                               f"(state {self.state})")
-        self.state = HEAD
+                               f"(stage {self.stage.name})")
+        self.stage = Stage.HEAD
 
     @property
     def request_done(self) -> bool:
-        return self.state == DONE
+        return self.stage is Stage.DONE
 
     def next_event(self):
         try:
             return self._next_event()
         except ParseError:
-            self.state = ERROR
+            self.stage = Stage.ERROR
             raise
 
     def _next_event(self):
-        state = self.state
-        if state == HEAD:
+        stage = self.stage
+        if stage is Stage.HEAD:
             return self._head()
-        if state == BODY_LENGTH:
+        if stage is Stage.BODY_LENGTH:
             return self._body_length()
-        if state == END_NEXT:
-            self.state = DONE
+        if stage is Stage.END_NEXT:
+            self.stage = Stage.DONE
             return END
-        if state == DONE:
+        if stage is Stage.DONE:
             return PAUSED
-        if state == ERROR:
+        if stage is Stage.ERROR:
             raise ParseError("the connection is already in an error state")
         return self._chunked()
 
@@ -152,6 +219,7 @@ class RequestParser:
         method, target, major, minor = match.groups()
         if major != b"1" or minor not in (b"0", b"1"):
             raise ParseError("only HTTP/1.0 and HTTP/1.1 are spoken here", 505)
+        check_target(method, target)
         version = "1.1" if minor == b"1" else "1.0"
         if len(lines) - 1 > self.max_headers:
             raise ParseError("too many header fields", 431)
@@ -188,6 +256,7 @@ class RequestParser:
                     keep_alive = False
         if version == "1.1" and hosts != 1:
             raise ParseError("HTTP/1.1 needs exactly one Host header (RFC 9112 §3.2)")
+        check_singletons(headers)
         if chunked and (content_length is not None or version == "1.0"):
             # RFC 9112 §6.1-6.3: both framings at once is how requests get smuggled.
             raise ParseError("Transfer-Encoding with Content-Length (or in HTTP/1.0)")
@@ -195,11 +264,12 @@ class RequestParser:
             keep_alive = False
         self.keep_alive = keep_alive
         if chunked:
-            self.state = CHUNK_SIZE
+            self.stage = Stage.CHUNK_SIZE
         elif content_length:
-            self.state, self.remaining = BODY_LENGTH, content_length
+            self.stage = Stage.BODY_LENGTH
+            self.remaining = content_length
         else:
-            self.state = END_NEXT
+            self.stage = Stage.END_NEXT
         return RequestHead(method, target, version, headers, keep_alive)
 
     # -- the body ----------------------------------------------------------------------------
@@ -212,14 +282,14 @@ class RequestParser:
         del buf[:take]
         self.remaining -= take
         if self.remaining == 0:
-            self.state = END_NEXT
+            self.stage = Stage.END_NEXT
         return data
 
     def _chunked(self):
         buf = self.buffer
         while True:
-            state = self.state
-            if state == CHUNK_SIZE:
+            stage = self.stage
+            if stage is Stage.CHUNK_SIZE:
                 end = buf.find(b"\r\n")
                 if end < 0:
                     if len(buf) > 1024:
@@ -230,8 +300,8 @@ class RequestParser:
                     raise ParseError("malformed chunk-size line")
                 del buf[:end + 2]
                 self.remaining = int(m.group(1), 16)
-                self.state = CHUNK_DATA if self.remaining else TRAILERS
-            elif state == CHUNK_DATA:
+                self.stage = Stage.CHUNK_DATA if self.remaining else Stage.TRAILERS
+            elif stage is Stage.CHUNK_DATA:
                 if not buf:
                     return NEED_DATA
                 take = min(self.remaining, len(buf))
@@ -239,16 +309,16 @@ class RequestParser:
                 del buf[:take]
                 self.remaining -= take
                 if self.remaining == 0:
-                    self.state = CHUNK_CRLF
+                    self.stage = Stage.CHUNK_CRLF
                 return data
-            elif state == CHUNK_CRLF:
+            elif stage is Stage.CHUNK_CRLF:
                 if len(buf) < 2:
                     return NEED_DATA
                 if buf[:2] != b"\r\n":
                     raise ParseError("chunk data not followed by CRLF")
                 del buf[:2]
-                self.state = CHUNK_SIZE
-            elif state == TRAILERS:
+                self.stage = Stage.CHUNK_SIZE
+            elif stage is Stage.TRAILERS:
                 # trailer fields are read and dropped: ASGI has no place for them here
                 end = buf.find(b"\r\n")
                 if end < 0:
@@ -258,10 +328,16 @@ class RequestParser:
                 line = bytes(buf[:end])
                 del buf[:end + 2]
                 if not line:
-                    self.state = DONE
+                    self.stage = Stage.DONE
+                    self.trailers = 0
                     return END
-                if _HEADER_LINE.fullmatch(line) is None:
+                match = _HEADER_LINE.fullmatch(line)
+                if match is None:
                     raise ParseError("malformed trailer line")
+                check_trailer(match.group(1).lower())
+                self.trailers += 1
+                if self.trailers > self.max_headers:
+                    raise ParseError("too many trailer fields", 431)
 
 
 # -- the response side ------------------------------------------------------------------------

@@ -10,7 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from course.cli import learner, teacher  # noqa: F401 - importing them registers their commands
+from course.cli import (
+    lab,  # noqa: F401 - importing a command module registers its commands
+    learner,
+    teacher,
+)
 from course.cli.registry import COMMANDS
 
 __all__ = ["build_parser", "main"]

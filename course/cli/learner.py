@@ -24,9 +24,10 @@ import time
 from pathlib import Path
 
 from course import grading
+from course.cli.registry import command, ok
 from course.grading import toc
 from course.grading.progress import Progress
-from course.cli.registry import command, ok
+
 
 def _select(t: toc.Toc, chapters: list[int]) -> list[toc.Exercise]:
     if not chapters:
@@ -52,8 +53,8 @@ def print_table(t: toc.Toc, results: list[grading.ExerciseResult]) -> None:
         total = sum(r.exercise.points for r in rows)
         print(f"\nChapter {ch.number:02d} -- {ch.title}   {earned}/{total} points")
         for r in rows:
-            line = f"  {ok(r.passed)} {r.exercise.id:<5} {r.exercise.points:>2} pt  {r.exercise.file}"
-            print(line)
+            ex = r.exercise
+            print(f"  {ok(r.passed)} {ex.id:<5} {ex.points:>2} pt  {ex.file}")
             if not r.passed:
                 msg = r.message
                 limit = max(40, width - 10) if sys.stdout.isatty() else len(msg)
@@ -243,35 +244,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         Path(args.csv_path).write_text(report_csv(report, args.name))
     print(f"{report['earned_points']}/{report['total_points']} points", file=sys.stderr)
     return 0
-
-
-def _lab_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, default=8888)
-    p.add_argument("--no-browser", action="store_true")
-    p.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
-
-
-def lab_argv(args: argparse.Namespace) -> list[str]:
-    index = toc.ROOT / "notebooks" / "00_index.ipynb"
-    argv = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={toc.ROOT}",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={args.port}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        argv.append("--allow-root")  # Jupyter refuses to run as root without it
-    if args.no_browser:
-        argv.append("--no-browser")
-    if index.exists():
-        argv.append(str(index.relative_to(toc.ROOT)))
-    return argv
-
-
-@command("lab", _lab_args)
-def cmd_lab(args: argparse.Namespace) -> int:
-    """Open the course in Jupyter Lab (adds --allow-root when run as root)."""
-    argv = lab_argv(args)
-    print("Starting Jupyter Lab on the course:", " ".join(argv[2:]))
-    if args.dry_run:
-        return 0
-    return subprocess.call(argv, cwd=toc.ROOT)
 
 
 @command("doctor")

@@ -11,8 +11,7 @@
     gradebook A.json B.json … [--csv FILE]   merge learners' reports into one gradebook
     handout [-o FILE]               the exercises-only handout as HTML
     generate [--check]              all of the generated files at once (README table, nav,
-                                    classroom.yml, schedule): for maintainers, once the
-                                    chapters are in
+                                    classroom.yml, schedule, exercises/.stubs.sha256)
 """
 
 from __future__ import annotations
@@ -23,8 +22,8 @@ import sys
 import time
 from pathlib import Path
 
-from course.grading import toc
 from course.cli.registry import command
+from course.grading import toc
 
 
 def _rel(path: Path) -> str:
@@ -222,10 +221,12 @@ def cmd_handout(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------------------- generate
 @command("generate", _check_arg)
 def cmd_generate(args: argparse.Namespace) -> int:
-    """Regenerate everything made from course.toml: README table, nav, classroom.yml, schedule."""
+    """Regenerate everything made from course.toml: README, nav, classroom.yml, schedule, stubs."""
+    from course.grading import stubs
     from course.teaching import classroom, generated, nav, readme
     t = toc.load()
-    outputs = [*nav.outputs(t=t), classroom.workflow_output(t), classroom.instructors_output(t)]
+    outputs = [*nav.outputs(t=t), classroom.workflow_output(t), classroom.instructors_output(t),
+               stubs.manifest_output(t)]
     if readme.README.exists():
         outputs.append(readme.output(t))
     paths = [_rel(path) for path in generated.sync(outputs, check=args.check)]
@@ -251,11 +252,13 @@ def _execute_args(p: argparse.ArgumentParser) -> None:
 @command("execute", _execute_args)
 def cmd_execute(args: argparse.Namespace) -> int:
     """Run notebooks headless and save their outputs (for authors)."""
-    from course.teaching.notebooks import execute
+    from course.teaching.notebooks import BUDGET_SECONDS, execute
     for nb in args.notebooks:
         print(f"executing {nb} …", flush=True)
         took = execute(nb, write=not args.no_write)
         print(f"  done in {took:.1f} s{'' if args.no_write else ', outputs saved'}")
+        if took > BUDGET_SECONDS:
+            print(f"  warning: over the {BUDGET_SECONDS} s budget of a notebook; shorten it")
     return 0
 
 

@@ -19,14 +19,14 @@ class Progress:
     updated: str = ""
 
     @classmethod
-    def load(cls, path: Path = PROGRESS_PATH) -> "Progress":
+    def load(cls, path: Path = PROGRESS_PATH) -> Progress:
         try:
             data = json.loads(path.read_text())
             return cls(**{k: data[k] for k in ("passed", "hints_seen", "updated") if k in data})
         except (OSError, ValueError, TypeError):
             return cls()  # missing or damaged: start afresh rather than fail
 
-    def record(self, results) -> "Progress":
+    def record(self, results) -> Progress:
         for res in results:
             self.passed[res.exercise.id] = res.passed
         return self

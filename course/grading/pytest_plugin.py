@@ -96,7 +96,7 @@ def load_module(path: Path, ex_id: str) -> ModuleType:
         error = ExerciseLoadError(
             f"exercise {ex_id}: importing {where} never finished (a loop or a blocking call "
             "at module level?)")
-    except BaseException as exc:  # noqa: BLE001 - a learner's module may raise anything
+    except BaseException as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         error = ExerciseLoadError(
             f"exercise {ex_id}: importing {where} raised {type(exc).__name__}: {exc} "

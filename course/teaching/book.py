@@ -28,8 +28,8 @@ from pathlib import Path
 import nbformat
 
 from course import settings
-from course.teaching import generated, nav
 from course.grading import toc
+from course.teaching import generated, nav
 
 __all__ = ["build", "external_resources", "serve", "DEFAULT_OUT"]
 
@@ -259,7 +259,7 @@ def external_resources(page: str) -> list[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
 

@@ -41,7 +41,7 @@ class Gradebook:
         return sum(self.points[e] for e in self.exercises)
 
     def table(self) -> list[list[object]]:
-        out = [["learner", *self.exercises, "total", "out_of"]]
+        out: list[list[object]] = [["learner", *self.exercises, "total", "out_of"]]
         for learner, earned in self.rows:
             out.append([learner, *(earned.get(e, "") for e in self.exercises),
                         sum(earned.values()), self.out_of])

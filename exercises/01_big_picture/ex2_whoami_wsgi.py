@@ -14,11 +14,20 @@ Write ``app(environ, start_response)`` that answers every request with ``200 OK`
      "host":   "<the Host header>",
      "path":   "<SCRIPT_NAME + PATH_INFO>"}
 
+Anyone can send those headers, though: they mean something only when the connection
+comes from *our* nginx.  ``REMOTE_ADDR`` says who opened the connection; trust the
+forwarded headers only when it is one of ``TRUSTED_PROXIES`` (chapter 05 builds the full
+version of this rule as a middleware, exercise 5.4).
+
 Rules:
-* ``client``: with an ``X-Forwarded-For`` header, its **last** entry (the comma-separated
-  list grows by one address per proxy; the last one was appended by *our* nginx, the ones
-  before it came from the client and can be made up).  Without the header: ``REMOTE_ADDR``.
-* ``scheme``: ``X-Forwarded-Proto`` if present, else ``environ["wsgi.url_scheme"]``.
+* ``client``: when ``REMOTE_ADDR`` is in ``TRUSTED_PROXIES`` and an ``X-Forwarded-For``
+  header is present, its **last** entry (the comma-separated list grows by one address per
+  proxy; the last one was appended by *our* nginx, the ones before it came from the client
+  and can be made up).  Otherwise: ``REMOTE_ADDR``.
+* ``scheme``: when ``REMOTE_ADDR`` is in ``TRUSTED_PROXIES``, ``X-Forwarded-Proto`` if
+  present; otherwise ``environ["wsgi.url_scheme"]``.
+* From any other peer, ignore ``X-Forwarded-For`` and ``X-Forwarded-Proto`` completely:
+  a visitor who connects straight to the app server could otherwise pick their own address.
 * ``host``: the ``Host`` header (``HTTP_HOST``).
 * The app must pass ``wsgiref.validate`` (the tests wrap it): status and header values
   are native strings, the body is an iterable of bytes.
@@ -29,6 +38,8 @@ The graded tests call it directly and then run it under real gunicorn behind rea
 from __future__ import annotations
 
 import json
+
+TRUSTED_PROXIES = {"127.0.0.1", "::1"}    # where our nginx connects from
 
 
 def app(environ: dict, start_response):

@@ -9,8 +9,10 @@ Write ``async def app(scope, receive, send)`` that answers every HTTP request wi
      "host":   "<the Host header>",
      "path":   "<root_path + path>"}
 
-The rules are those of exercise 1.2 (last ``X-Forwarded-For`` entry, else the client
-address; ``X-Forwarded-Proto``, else the scheme), but everything comes from ``scope``:
+The rules are those of exercise 1.2 -- when the peer (``scope["client"][0]``) is one of
+``TRUSTED_PROXIES``: the last ``X-Forwarded-For`` entry, else the peer's address, and
+``X-Forwarded-Proto``, else the scheme; from any other peer (or with no ``client``) ignore
+both headers -- but everything comes from ``scope``:
 
 * ``scope["headers"]`` is a list of ``(name, value)`` pairs of **bytes**, names in lower
   case, in the order they arrived (``b"x-forwarded-for"``).
@@ -28,6 +30,8 @@ The graded tests drive it message by message, then run it under real uvicorn beh
 from __future__ import annotations
 
 import json
+
+TRUSTED_PROXIES = {"127.0.0.1", "::1"}    # where our nginx connects from
 
 
 async def app(scope, receive, send) -> None:

@@ -3,6 +3,19 @@
 import pytest
 
 
+def expect_error(kind: type[BaseException], action, case: str) -> BaseException:
+    """Run ``action``; fail with ``case`` (what was expected, and why) unless it raises ``kind``."""
+    try:
+        action()
+    except kind as exc:
+        return exc
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- name the wrong exception to the learner
+        pytest.fail(f"{case}; it raised {type(exc).__name__}: {exc}", pytrace=False)
+    pytest.fail(f"{case}; nothing was raised", pytrace=False)
+
+
 @pytest.mark.parametrize("sender, receiver", [("browser", "nginx"), ("nginx", "gunicorn"),
                                               ("nginx", "uvicorn")])
 def test_between_processes_it_is_http(exercise, sender, receiver):
@@ -14,21 +27,23 @@ def test_between_processes_it_is_http(exercise, sender, receiver):
 
 def test_gunicorn_calls_a_wsgi_app(exercise):
     got = exercise.protocol("gunicorn", "flask_app")
-    assert got == "WSGI", f"gunicorn → flask_app: expected 'WSGI' (app(environ, start_response)), got {got!r}"
+    assert got == "WSGI", (
+        f"gunicorn → flask_app: expected 'WSGI' (app(environ, start_response)), got {got!r}")
 
 
 def test_uvicorn_calls_an_asgi_app(exercise):
     got = exercise.protocol("uvicorn", "fastapi_app")
-    assert got == "ASGI", f"uvicorn → fastapi_app: expected 'ASGI' (await app(scope, receive, send)), got {got!r}"
+    assert got == "ASGI", (
+        f"uvicorn → fastapi_app: expected 'ASGI' (await app(scope, receive, send)), got {got!r}")
 
 
 @pytest.mark.parametrize("sender, receiver", [("browser", "flask_app"), ("nginx", "flask_app"),
                                               ("nginx", "fastapi_app")])
 def test_no_direct_hop_raises_value_error(exercise, sender, receiver):
-    with pytest.raises(ValueError):
-        exercise.protocol(sender, receiver)
-        pytest.fail(f"{sender} never calls {receiver} directly: raise ValueError "
-                    "(an app is a Python callable; only its server can call it)")
+    expect_error(ValueError, lambda: exercise.protocol(sender, receiver),
+                 f"protocol({sender!r}, {receiver!r}): {sender} never hands a request to "
+                 f"{receiver} directly, so expected ValueError (an app is a Python callable; "
+                 "only its own server calls it)")
 
 
 @pytest.mark.parametrize("message, expected", [
@@ -45,6 +60,6 @@ def test_asgi_receive_gets_events_send_emits_them(exercise, message, expected):
 
 
 def test_unknown_message_type_raises_value_error(exercise):
-    with pytest.raises(ValueError):
-        exercise.direction("http.response.finish")
-        pytest.fail("'http.response.finish' is not an ASGI message type: raise ValueError")
+    expect_error(ValueError, lambda: exercise.direction("http.response.finish"),
+                 "direction('http.response.finish'): not an ASGI message type, so expected "
+                 "ValueError (the ASGI spec lists every type; guessing hides typos)")

@@ -26,7 +26,12 @@ server {
 def answer(response):
     assert response.status_code == 200, f"expected status 200, got {response.status}"
     ctype = response.header("Content-Type") or ""
-    assert ctype.startswith("application/json"), f"expected Content-Type application/json, got {ctype!r}"
+    assert ctype.startswith("application/json"), (
+        f"expected Content-Type application/json, got {ctype!r}")
+    length = response.header("Content-Length")
+    assert length == str(len(response.body)), (
+        f"Content-Length must count the body's bytes: the body has {len(response.body)} "
+        f"bytes, Content-Length says {length!r} (RFC 9110 §8.6)")
     try:
         return json.loads(response.body)
     except ValueError:
@@ -46,15 +51,54 @@ def test_forwarded_headers_win_and_the_last_hop_is_the_client(exercise):
         "Host": "shop.test", "X-Forwarded-For": "203.0.113.9, 198.51.100.7",
         "X-Forwarded-Proto": "https"}))
     assert got.get("client") == "198.51.100.7", (
-        f"X-Forwarded-For '203.0.113.9, 198.51.100.7': expected the last entry, the one our "
-        f"own proxy appended; got {got.get('client')!r}")
-    assert got.get("scheme") == "https", f"X-Forwarded-Proto https: expected 'https', got {got.get('scheme')!r}"
+        f"REMOTE_ADDR 127.0.0.1 is a trusted proxy and sent X-Forwarded-For '203.0.113.9, "
+        f"198.51.100.7': expected the last entry, the one our own proxy appended; got "
+        f"{got.get('client')!r}")
+    assert got.get("scheme") == "https", (
+        f"X-Forwarded-Proto https: expected 'https', got {got.get('scheme')!r}")
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(exercise):
+    got = answer(call_wsgi(exercise.app, path="/", REMOTE_ADDR="203.0.113.50", headers={
+        "Host": "shop.test", "X-Forwarded-For": "10.0.0.1", "X-Forwarded-Proto": "https"}))
+    assert got.get("client") == "203.0.113.50", (
+        "REMOTE_ADDR 203.0.113.50 is not one of TRUSTED_PROXIES, so its 'X-Forwarded-For: "
+        "10.0.0.1' is whatever that visitor typed: expected client '203.0.113.50' "
+        f"(REMOTE_ADDR), got {got.get('client')!r}")
+    assert got.get("scheme") == "http", (
+        "an untrusted peer's 'X-Forwarded-Proto: https' must be ignored: expected scheme "
+        f"'http' (wsgi.url_scheme), got {got.get('scheme')!r}")
+
+
+@pytest.mark.parametrize("peer", ["127.0.0.1", "::1"])
+def test_a_trusted_peer_without_forwarded_headers_is_the_client(exercise, peer):
+    got = answer(call_wsgi(exercise.app, path="/", REMOTE_ADDR=peer,
+                           headers={"Host": "shop.test"}))
+    assert (got.get("client"), got.get("scheme")) == (peer, "http"), (
+        f"REMOTE_ADDR {peer!r} (trusted) and no X-Forwarded-* headers: expected client "
+        f"{peer!r} and scheme 'http', got {got.get('client')!r} and {got.get('scheme')!r}")
+
+
+def test_forwarded_headers_from_ipv6_loopback_are_trusted(exercise):
+    got = answer(call_wsgi(exercise.app, path="/", REMOTE_ADDR="::1", headers={
+        "Host": "shop.test", "X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"}))
+    assert (got.get("client"), got.get("scheme")) == ("198.51.100.7", "https"), (
+        "'::1' is in TRUSTED_PROXIES (nginx may connect over IPv6 loopback): expected client "
+        f"'198.51.100.7' and scheme 'https', got {got.get('client')!r} and "
+        f"{got.get('scheme')!r}")
+
+
+def test_content_length_counts_bytes_of_a_non_ascii_path(exercise):
+    wire = "/café".encode("utf-8").decode("latin-1")      # PEP 3333 native string
+    response = call_wsgi(exercise.app, path=wire)
+    answer(response)
 
 
 def test_path_includes_script_name(exercise):
     got = answer(call_wsgi(exercise.app, path="/items/7", SCRIPT_NAME="/shop"))
     assert got.get("path") == "/shop/items/7", (
-        f"SCRIPT_NAME '/shop' + PATH_INFO '/items/7': expected '/shop/items/7', got {got.get('path')!r}")
+        f"SCRIPT_NAME '/shop' + PATH_INFO '/items/7': expected '/shop/items/7', "
+        f"got {got.get('path')!r}")
 
 
 def test_under_gunicorn_behind_nginx(exercise, exercise_file):
@@ -68,6 +112,8 @@ def test_under_gunicorn_behind_nginx(exercise, exercise_file):
     assert got.get("client") == "127.0.0.1", (
         "the visitor sent a fake 'X-Forwarded-For: 6.6.6.6'; nginx appended the real address "
         f"(127.0.0.1). Expected client '127.0.0.1', got {got.get('client')!r}")
-    assert got.get("scheme") == "https", f"nginx sent X-Forwarded-Proto https; got {got.get('scheme')!r}"
-    assert got.get("host") == f"127.0.0.1:{web.port}", f"Host: expected 127.0.0.1:{web.port}, got {got.get('host')!r}"
+    assert got.get("scheme") == "https", (
+        f"nginx sent X-Forwarded-Proto https; got {got.get('scheme')!r}")
+    assert got.get("host") == f"127.0.0.1:{web.port}", (
+        f"Host: expected 127.0.0.1:{web.port}, got {got.get('host')!r}")
     assert got.get("path") == "/whoami", f"expected path '/whoami', got {got.get('path')!r}"

@@ -35,7 +35,8 @@ def drive(app, scope):
     names = [k for k, _ in start.get("headers", [])]
     assert all(isinstance(k, bytes) for k in names), (
         f"ASGI header names and values must be bytes, got {start.get('headers')!r}")
-    assert (b"content-type", b"application/json") in [(k.lower(), v) for k, v in start["headers"]], (
+    lowered = [(k.lower(), v) for k, v in start["headers"]]
+    assert (b"content-type", b"application/json") in lowered, (
         f"expected header (b'content-type', b'application/json'), got {start['headers']!r}")
     assert body.get("type") == "http.response.body", f"then http.response.body, got {body!r}"
     try:
@@ -56,8 +57,45 @@ def test_forwarded_headers_win_and_the_last_hop_is_the_client(exercise):
         ("Host", "shop.test"), ("X-Forwarded-For", "203.0.113.9, 198.51.100.7"),
         ("X-Forwarded-Proto", "https")]))
     assert got.get("client") == "198.51.100.7", (
-        f"x-forwarded-for '203.0.113.9, 198.51.100.7': expected the last entry, got {got.get('client')!r}")
-    assert got.get("scheme") == "https", f"x-forwarded-proto https: expected 'https', got {got.get('scheme')!r}"
+        f"the peer 127.0.0.1 is a trusted proxy and sent x-forwarded-for '203.0.113.9, "
+        f"198.51.100.7': expected the last entry, got {got.get('client')!r}")
+    assert got.get("scheme") == "https", (
+        f"x-forwarded-proto https: expected 'https', got {got.get('scheme')!r}")
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(exercise):
+    got = drive(exercise.app, http_scope("/", client=("203.0.113.50", 40000), headers=[
+        ("Host", "shop.test"), ("X-Forwarded-For", "10.0.0.1"), ("X-Forwarded-Proto", "https")]))
+    assert got.get("client") == "203.0.113.50", (
+        "the peer 203.0.113.50 is not one of TRUSTED_PROXIES, so its 'x-forwarded-for: "
+        "10.0.0.1' is whatever that visitor typed: expected client '203.0.113.50' "
+        f"(scope['client'][0]), got {got.get('client')!r}")
+    assert got.get("scheme") == "http", (
+        "an untrusted peer's 'x-forwarded-proto: https' must be ignored: expected scheme "
+        f"'http' (scope['scheme']), got {got.get('scheme')!r}")
+
+
+def test_other_scope_types_are_ignored(exercise):
+    """uvicorn's default --lifespan auto first calls the app with a lifespan scope."""
+    sent = []
+
+    async def receive():
+        return {"type": "lifespan.startup"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": {}}
+    try:
+        asyncio.run(asyncio.wait_for(exercise.app(scope, receive, send), timeout=3))
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- any crash is the learner's bug to see
+        pytest.fail(f"called with scope type 'lifespan', the app raised {exc!r}; the task says: "
+                    "only answer scope['type'] == 'http', return at once for any other type "
+                    "(a lifespan scope has no headers, client or path)", pytrace=False)
+    assert sent == [], (
+        f"a lifespan scope is not a request: expected nothing sent, got {sent!r}")
 
 
 def test_path_includes_root_path(exercise):
@@ -91,6 +129,8 @@ def test_under_uvicorn_behind_nginx(exercise, exercise_file):
             + app.output()[-1500:])
         got = r.json()
     assert got.get("client") == "127.0.0.1", (
-        f"a fake 'X-Forwarded-For: 6.6.6.6' must not win: expected '127.0.0.1', got {got.get('client')!r}")
+        "a fake 'X-Forwarded-For: 6.6.6.6' must not win: expected '127.0.0.1', got "
+        f"{got.get('client')!r}")
     assert got.get("scheme") == "https", f"expected 'https', got {got.get('scheme')!r}"
-    assert got.get("host") == f"127.0.0.1:{web.port}", f"Host: expected 127.0.0.1:{web.port}, got {got.get('host')!r}"
+    assert got.get("host") == f"127.0.0.1:{web.port}", (
+        f"Host: expected 127.0.0.1:{web.port}, got {got.get('host')!r}")

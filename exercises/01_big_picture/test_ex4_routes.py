@@ -1,5 +1,6 @@
-"""Graded tests for exercise 1.4: real nginx, with your config, in front of real gunicorn and uvicorn."""
+"""Graded tests for exercise 1.4: real nginx, with your config, before real gunicorn and uvicorn."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,8 @@ def get(web, path, **kw):
 def test_front_door_is_answered_by_nginx_itself(web):
     r = get(web, "/")
     assert r.status_code == 200, f"GET /: expected 200 from nginx itself, got {r.status_code}"
-    assert "front door" in r.text, f"GET /: expected a body containing 'front door', got {r.text[:100]!r}"
+    assert "front door" in r.text, (
+        f"GET /: expected a body containing 'front door', got {r.text[:100]!r}")
     assert r.headers.get("Content-Type", "").startswith("text/plain"), (
         f"GET /: expected Content-Type text/plain, got {r.headers.get('Content-Type')!r} "
         "(hint: default_type inside the location)")
@@ -47,7 +49,8 @@ def test_shop_reaches_wsgi_with_the_prefix_removed(web):
     r = get(web, "/shop/cart?x=1")
     assert r.status_code == 200, f"GET /shop/cart: expected 200 from gunicorn, got {r.status_code}"
     seen = r.json()
-    assert seen.get("interface") == "WSGI", f"/shop/ must go to gunicorn (WSGI), it reached {seen.get('interface')}"
+    assert seen.get("interface") == "WSGI", (
+        f"/shop/ must go to gunicorn (WSGI), it reached {seen.get('interface')}")
     assert (seen["path"], seen["query"]) == ("/cart", "x=1"), (
         f"GET /shop/cart?x=1: the app should see path '/cart' and query 'x=1', it saw "
         f"{seen['path']!r} and {seen['query']!r} (proxy_pass with a URI part replaces the prefix)")
@@ -57,11 +60,58 @@ def test_live_reaches_asgi_with_the_path_unchanged(web):
     r = get(web, "/live/feed")
     assert r.status_code == 200, f"GET /live/feed: expected 200 from uvicorn, got {r.status_code}"
     seen = r.json()
-    assert seen.get("interface") == "ASGI", f"/live/ must go to uvicorn (ASGI), it reached {seen.get('interface')}"
+    assert seen.get("interface") == "ASGI", (
+        f"/live/ must go to uvicorn (ASGI), it reached {seen.get('interface')}")
     assert seen["path"] == "/live/feed", f"the app should see '/live/feed', it saw {seen['path']!r}"
     assert seen["http_version"] == "1.1", (
         f"nginx spoke HTTP/{seen['http_version']} to uvicorn; set proxy_http_version 1.1 "
-        "(nginx before 1.30 defaults to 1.0, which has no keep-alive and no chunked bodies)")
+        "(nginx before 1.29.7 defaults to 1.0, which has no keep-alive and no chunked bodies)")
+
+
+def directives(config: str) -> str:
+    """The config without comments, quoted strings and {{placeholders}}: directives only."""
+    text = re.sub(r"\{\{\w+\}\}", "PLACEHOLDER", config)
+    text = re.sub(r'"[^"]*"', '""', text)
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def blocks(config: str) -> list[tuple[str, str]]:
+    """Each `location … { … }` of the config as (its head, its own directives)."""
+    text = directives(config)
+    found, stack = [], []
+    for match in re.finditer(r"[{}]", text):
+        if match.group() == "{":
+            head_start = max(text.rfind(c, 0, match.start()) for c in ";{}") + 1
+            stack.append((text[head_start:match.start()].strip(), match.end()))
+        elif stack:
+            head, start = stack.pop()
+            if head.startswith("location"):
+                inner = re.sub(r"\{[^{}]*\}", "", text[start:match.start()])
+                found.append((head, inner))
+    return found
+
+
+def outside_locations(config: str) -> str:
+    text = directives(config)
+    location = re.compile(r"location[^{};]*\{[^{}]*\}")
+    while location.search(text):
+        text = location.sub("", text)
+    return text
+
+
+def test_each_proxied_route_says_http11(exercise_file):
+    """nginx 1.29.7 made HTTP/1.1 its default towards backends; older ones speak 1.0."""
+    config = exercise_file.read_text()
+    version = re.compile(r"\bproxy_http_version\s+1\.1\s*;")
+    inherited = bool(version.search(outside_locations(config)))
+    proxied = [(head, inner) for head, inner in blocks(config) if "proxy_pass" in inner]
+    assert proxied, "no location with proxy_pass found: the /shop/ and /live/ routes are missing"
+    missing = [head for head, inner in proxied if not inherited and not version.search(inner)]
+    assert not missing, (
+        f"{', '.join(missing)}: no 'proxy_http_version 1.1;' (in the location or the server "
+        "block). The task says: talk HTTP/1.1 to the backend. The nginx the tests run "
+        "(1.29.7 or later) already does by default, but nginx before 1.29.7 speaks HTTP/1.0 "
+        "(no keep-alive, no chunked bodies): say it, and the config means the same everywhere")
 
 
 @pytest.mark.parametrize("path", ["/shop/who", "/live/who"])
@@ -74,7 +124,8 @@ def test_forwarding_headers_reach_the_app(web, path):
     got = {k.lower(): v for k, v in pairs}
     expected_host = f"127.0.0.1:{web.port}"
     assert got.get("host") == expected_host, (
-        f"{path}: the app should see the client's Host {expected_host!r}, it saw {got.get('host')!r}")
+        f"{path}: the app should see the client's Host {expected_host!r}, it saw "
+        f"{got.get('host')!r}")
     assert got.get("x-forwarded-for") == "203.0.113.5, 127.0.0.1", (
         f"{path}: X-Forwarded-For should keep what came in and append the client's address "
         f"('203.0.113.5, 127.0.0.1'); the app saw {got.get('x-forwarded-for')!r}")

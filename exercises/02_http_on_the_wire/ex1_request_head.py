@@ -28,7 +28,12 @@ The rules (RFC 9112 §2-5, RFC 9110 §5).  Raise ``BadRequest`` (400) when:
 * a header line has no colon, or its name is not a token (so ``Host : x`` -- a space
   before the colon -- is refused, as RFC 9112 §5.1 demands);
 * a value holds a control character other than tab (``\\x00``, ``\\x7f``, ...);
-* an HTTP/1.1 request has no ``Host``, or any request has more than one ``Host``.
+* the target has a form its method does not allow (RFC 9112 §3.2): ``*`` only with
+  ``OPTIONS``; ``host:port`` (authority-form) only with -- and always with -- ``CONNECT``;
+  any other target starts with ``/`` (origin-form) or is an absolute URI such as
+  ``http://example.test/path`` (absolute-form, which is valid: keep it as sent);
+* an HTTP/1.1 request has no ``Host``, or any request has more than one ``Host`` or more
+  than one ``Content-Type`` (field names are case-insensitive: ``host`` is a Host).
 
 Raise ``HeadTooLarge`` (431) as soon as more than ``max_head`` bytes have arrived without the
 end of the head, or when a complete head (including its final CRLFCRLF) is longer than

@@ -37,8 +37,12 @@ The task
 
    Raise ``BadRequest`` when a size is empty or not plain hex digits (``0x5``, ``-1``,
    ``+5``, ``zz``), when chunk data is not followed by exactly CRLF, when a line ends in a
-   bare LF, or when a trailer line has no colon.  Raise ``BodyTooLarge`` when the decoded
-   body would grow past ``max_body``, or when a size has more than 16 hex digits.
+   bare LF, when a trailer line has no colon, when a trailer is a field that may not be a
+   trailer (RFC 9110 §6.5.1: Content-Length, Transfer-Encoding, Host, Content-Type, ... --
+   names in any case), and as soon as more than 4096 bytes of a chunk-size line or a
+   trailer line have arrived without its line end (never buffer without a limit).  Raise
+   ``BodyTooLarge`` when the decoded body would grow past ``max_body``, or when a size has
+   more than 16 hex digits.
 
 Check it: ``python -m course check 2``.
 """

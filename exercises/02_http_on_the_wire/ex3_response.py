@@ -25,8 +25,9 @@ The rules (RFC 9110 §6.4.1, §8.6, RFC 9112 §6.3):
 * a header name or value containing CR, LF or NUL (or a name that is empty or contains a
   colon) raises ``ValueError``: echoing such a value would let an attacker write headers
   of their own (response splitting);
-* ``Content-Length`` and ``Transfer-Encoding`` in ``headers`` raise ``ValueError``: the
-  length is yours to compute, and chunked responses are not part of this exercise.
+* ``Content-Length`` and ``Transfer-Encoding`` in ``headers``, in any letter case, raise
+  ``ValueError``: the length is yours to compute, and chunked responses are not part of
+  this exercise.
 
 Check it: ``python -m course check 2``.
 """

@@ -12,10 +12,26 @@ import pytest
 H11 = "HTTP/1.1"
 
 
+def expect_refusal(exercise, run, name: str, rule: str, error: str = "BadRequest") -> Exception:
+    """Run ``run()``; it must raise ``exercise.<error>``.  A failure names the case and rule."""
+    try:
+        run()
+    except getattr(exercise, error) as exc:
+        return exc
+    pytest.fail(f"{name}: accepted -- expected {error} ({rule})", pytrace=False)
+
+
 def test_content_length_gives_the_length(exercise):
     got = exercise.body_framing(H11, [("Host", "h"), ("Content-Length", "42")])
     assert got == 42 and isinstance(got, int), (
         f"Content-Length: 42 means a 42-byte body; expected the int 42, got {got!r}")
+
+
+def test_content_length_name_in_any_case(exercise):
+    got = exercise.body_framing(H11, [("Host", "h"), ("content-LENGTH", "42")])
+    assert got == 42, (
+        "field names are case-insensitive (RFC 9110 §5.1): content-LENGTH: 42 is a "
+        f"Content-Length; expected 42, got {got!r}")
 
 
 def test_no_framing_header_means_no_body(exercise):
@@ -24,7 +40,8 @@ def test_no_framing_header_means_no_body(exercise):
 
 
 @pytest.mark.parametrize("name, value", [("Transfer-Encoding", "chunked"),
-                                         ("transfer-encoding", "Chunked")])
+                                         ("transfer-encoding", "Chunked"),
+                                         ("TRANSFER-ENCODING", "CHUNKED")])
 def test_chunked_is_recognised_in_any_case(exercise, name, value):
     got = exercise.body_framing(H11, [("Host", "h"), (name, value)])
     assert got == "chunked", f"{name}: {value} means a chunked body; got {got!r}"
@@ -53,26 +70,33 @@ BAD_FRAMING = [
      "only plain chunked is supported here"),
     ("te-twice", [("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")],
      "Transfer-Encoding more than once"),
+    ("cl-and-te-lower-case", [("content-length", "5"), ("transfer-encoding", "chunked")],
+     "names are case-insensitive (RFC 9110 §5.1): both framing headers, in lower case"),
+    ("duplicate-cl-mixed-case", [("Content-Length", "5"), ("CONTENT-LENGTH", "6")],
+     "names are case-insensitive: Content-Length and CONTENT-LENGTH are two Content-Lengths"),
 ]
 
 
 @pytest.mark.parametrize("headers, rule", [pytest.param(h, r, id=i) for i, h, r in BAD_FRAMING])
 def test_ambiguous_or_malformed_framing_is_a_400(exercise, headers, rule):
-    with pytest.raises(exercise.BadRequest) as info:
-        exercise.body_framing(H11, [("Host", "h"), *headers])
-    assert info.value.status == 400
+    error = expect_refusal(exercise, lambda: exercise.body_framing(H11, [("Host", "h"), *headers]),
+                           f"headers {headers}", rule)
+    assert error.status == 400
 
 
 def test_transfer_encoding_in_http10_is_a_400(exercise):
-    with pytest.raises(exercise.BadRequest):
-        exercise.body_framing("HTTP/1.0", [("Transfer-Encoding", "chunked")])
+    expect_refusal(exercise,
+                   lambda: exercise.body_framing("HTTP/1.0", [("Transfer-Encoding", "chunked")]),
+                   "Transfer-Encoding: chunked in HTTP/1.0",
+                   "HTTP/1.0 has no chunked coding (RFC 9112 §6.1)")
 
 
 @pytest.mark.parametrize("value", ["1000001", "9" * 40])
 def test_too_long_content_length_is_a_413(exercise, value):
-    with pytest.raises(exercise.BodyTooLarge) as info:
-        exercise.body_framing(H11, [("Host", "h"), ("Content-Length", value)])
-    assert info.value.status == 413, "BodyTooLarge must carry status 413"
+    error = expect_refusal(
+        exercise, lambda: exercise.body_framing(H11, [("Host", "h"), ("Content-Length", value)]),
+        f"Content-Length: {value[:20]}", "more than max_body=1000000", "BodyTooLarge")
+    assert error.status == 413, "BodyTooLarge must carry status 413"
     assert exercise.body_framing(H11, [("Content-Length", "1000000")]) == 1_000_000, (
         "a body of exactly max_body bytes is allowed")
 
@@ -135,26 +159,55 @@ BAD_CHUNKED = [
     ("bare-lf-after-size", b"5\nhello\r\n0\r\n\r\n", "the size line ends with CRLF"),
     ("bare-lf-after-data", b"5\r\nhello\n0\r\n\r\n", "chunk data ends with CRLF"),
     ("bad-trailer", b"5\r\nhello\r\n0\r\nnot a field\r\n\r\n", "a trailer line needs a colon"),
+    ("content-length-trailer", b"5\r\nhello\r\n0\r\nContent-Length: 5\r\n\r\n",
+     "Content-Length may not be a trailer (RFC 9110 §6.5.1)"),
+    ("transfer-encoding-trailer", b"5\r\nhello\r\n0\r\ntransfer-encoding: chunked\r\n\r\n",
+     "Transfer-Encoding may not be a trailer, in any case (RFC 9110 §6.5.1)"),
+    ("host-trailer", b"5\r\nhello\r\n0\r\nHOST: evil.example\r\n\r\n",
+     "Host may not be a trailer: routing is decided by the head (RFC 9110 §6.5.1)"),
 ]
 
 
 @pytest.mark.parametrize("data, rule", [pytest.param(d, r, id=i) for i, d, r in BAD_CHUNKED])
 def test_bad_chunked_framing_is_a_400(exercise, data, rule):
-    with pytest.raises(exercise.BadRequest) as info:
-        decode_all(exercise, [data])
-    assert info.value.status == 400
+    error = expect_refusal(exercise, lambda: decode_all(exercise, [data]), repr(data), rule)
+    assert error.status == 400
+
+
+@pytest.mark.parametrize("data, rule", [pytest.param(d, r, id=i) for i, d, r in BAD_CHUNKED])
+def test_bad_chunked_framing_is_a_400_byte_by_byte(exercise, data, rule):
+    pieces = [data[i:i + 1] for i in range(len(data))]
+    expect_refusal(exercise, lambda: decode_all(exercise, pieces),
+                   f"{data!r} fed one byte at a time", rule)
+
+
+@pytest.mark.parametrize("start", [b"5;ext=", b"5\r\nhello\r\n0\r\nX-Trailer: "],
+                         ids=["chunk-size-line", "trailer-line"])
+def test_an_endless_line_is_refused_before_it_grows_without_limit(exercise, start):
+    decoder = exercise.ChunkedDecoder()
+
+    def feed_forever():
+        decoder.feed(start)
+        for _ in range(100):                    # 100 * 1000 bytes, never a line end
+            decoder.feed(b"a" * 1000)
+
+    expect_refusal(exercise, feed_forever, f"{start!r} then 100 kB without CRLF",
+                   "refuse once more than 4096 bytes of one line arrived")
 
 
 def test_giant_chunk_size_is_a_413(exercise):
-    with pytest.raises(exercise.BodyTooLarge):
-        decode_all(exercise, [b"ffffffffffffffffffffffff\r\n"])
-    with pytest.raises(exercise.BodyTooLarge):
-        decode_all(exercise, [b"100\r\n"], max_body=100)
+    expect_refusal(exercise, lambda: decode_all(exercise, [b"ffffffffffffffffffffffff\r\n"]),
+                   "a 24-digit chunk size", "more than 16 hex digits", "BodyTooLarge")
+    expect_refusal(exercise, lambda: decode_all(exercise, [b"100\r\n"], max_body=100),
+                   "a chunk of 0x100 bytes with max_body=100", "over max_body", "BodyTooLarge")
 
 
 def test_many_small_chunks_over_the_limit_are_a_413(exercise):
-    with pytest.raises(exercise.BodyTooLarge) as info:
-        decode_all(exercise, [b"10\r\n" + b"x" * 16 + b"\r\n"] * 10, max_body=100)
-    assert info.value.status == 413, (
+    error = expect_refusal(
+        exercise,
+        lambda: decode_all(exercise, [b"10\r\n" + b"x" * 16 + b"\r\n"] * 10, max_body=100),
+        "10 chunks of 16 bytes with max_body=100", "the limit is on the whole body",
+        "BodyTooLarge")
+    assert error.status == 413, (
         "the limit is on the whole decoded body, not on one chunk: 10 chunks of 16 bytes "
         "exceed max_body=100")

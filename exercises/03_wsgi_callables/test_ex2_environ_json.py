@@ -6,6 +6,7 @@ Run: python -m course check 3   (or: python -m pytest exercises/03_wsgi_callable
 from __future__ import annotations
 
 import json
+import warnings
 
 from course.testing import call_wsgi, make_environ
 
@@ -72,6 +73,15 @@ def test_path_is_decoded_from_latin1_native_string(exercise):
         f"({wire!r}); re-encode as latin-1 and decode as UTF-8. Got {data['path']!r}")
 
 
+def test_a_path_that_is_not_utf8_is_replaced_not_a_crash(exercise):
+    wire = "/caf\xe9"      # a latin-1 client sent the byte 0xE9: not valid UTF-8
+    data = report(exercise, path=wire)
+    assert data["path"] == "/caf\ufffd", (
+        f"PATH_INFO {wire!r} holds the byte 0xE9, which is not UTF-8: decode with "
+        "errors='replace' (the task says so) to get '/caf\\ufffd', never crash on what a "
+        f"client sends; got {data['path']!r}")
+
+
 def test_script_name_is_part_of_the_path_and_remote_addr(exercise):
     environ = make_environ(path="/env", SCRIPT_NAME="/tools", REMOTE_ADDR="192.0.2.1")
     data = report(exercise, environ=environ)
@@ -82,3 +92,14 @@ def test_script_name_is_part_of_the_path_and_remote_addr(exercise):
     environ.pop("REMOTE_ADDR", None)
     assert report(exercise, environ=environ)["remote_addr"] is None, (
         "REMOTE_ADDR is optional: report null (None) when it is missing, don't crash")
+
+
+def test_a_missing_query_string_is_reported_as_empty(exercise):
+    environ = make_environ(path="/")
+    environ.pop("QUERY_STRING", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")        # wsgiref.validate warns; the app must cope
+        data = report(exercise, environ=environ)
+    assert data["query"] == "", (
+        "PEP 3333: QUERY_STRING 'may be empty or absent'; without it, expected query '' "
+        f"(the task says so), got {data['query']!r}")

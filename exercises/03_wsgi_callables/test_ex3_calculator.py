@@ -37,11 +37,14 @@ def test_operations(exercise, path, query, expected):
     ("b=3", "a is missing"), ("a=2", "b is missing"), ("", "both are missing"),
     ("a=two&b=3", "'two' is not a number"), ("a=&b=3", "an empty value is not a number"),
     ("a=1&a=2&b=3", "a is given twice"), ("a=nan&b=1", "nan is not a finite number"),
-    ("a=inf&b=1", "inf is not a finite number"), ("a=1e308&b=1e308&op=mul", "see /mul below"),
+    ("a=inf&b=1", "inf is not a finite number"),
+    ("a=1&b=inf&op=div", "inf is not a finite number, even where 1/inf would be 0.0"),
+    ("a=1e308&b=1e308&op=mul", "1e308 * 1e308 overflows to inf"),
 ])
 def test_bad_input_is_a_400_with_a_json_error(exercise, query, why):
-    path = "/mul" if "op=mul" in query else "/add"
-    response, data = ask(exercise, path, query.replace("&op=mul", ""))
+    query, _, operation = query.partition("&op=")
+    path = "/" + (operation or "add")
+    response, data = ask(exercise, path, query)
     assert response.status_code == 400, (
         f"GET {path}?{query}: {why}, so expected 400 Bad Request, got {response.status!r}")
     assert isinstance(data.get("error"), str) and data["error"], (
@@ -58,6 +61,13 @@ def test_unknown_operation_is_a_404(exercise):
     response, data = ask(exercise, "/pow", "a=2&b=3")
     assert response.status_code == 404, (
         f"/pow does not exist: expected 404, got {response.status!r}")
+
+
+def test_unknown_path_is_a_404_whatever_the_method(exercise):
+    response, _ = ask(exercise, "/pow", "a=2&b=3", method="POST")
+    assert response.status_code == 404, (
+        "POST /pow: /pow does not exist for any method, so expected 404 Not Found (405 means "
+        f"the path exists but not with this method); got {response.status!r}")
 
 
 def test_wrong_method_is_a_405_with_allow(exercise):

@@ -69,6 +69,21 @@ def test_keeps_reading_when_the_stream_returns_short_reads(exercise):
         f"CONTENT_LENGTH bytes. Got {response.status!r} {response.body!r}")
 
 
+def test_short_reads_never_read_past_content_length(exercise):
+    """A socket hands out what has arrived: read(n) may return less than n, many times."""
+    stream = TrickleInput(b"hello" + b"GET /next-request HTTP/1.1\r\n")
+    environ = make_environ(method="POST", path="/echo", CONTENT_LENGTH="5")
+    environ["wsgi.input"] = stream
+    response = call_wsgi(exercise.app, environ)
+    assert stream.position == 5, (
+        f"CONTENT_LENGTH is 5 and each read returned at most 3 bytes; the app read "
+        f"{stream.position} bytes. PEP 3333: never read past CONTENT_LENGTH (the rest is "
+        "the next request): after a short read, ask only for the bytes still missing")
+    assert response.status_code == 200 and response.body == b"hello", (
+        f"CONTENT_LENGTH is 5: expected 200 and b'hello', got {response.status!r} "
+        f"{response.body!r}")
+
+
 def test_truncated_body_is_a_400(exercise):
     environ = make_environ(method="POST", path="/echo", CONTENT_LENGTH="10")
     environ["wsgi.input"] = io.BytesIO(b"only4")

@@ -26,6 +26,9 @@ def test_streams_n_ticks_and_closes_the_ticker(exercise):
     assert response.chunks == [b"tick 1\n", b"tick 2\n", b"tick 3\n"], (
         f"expected one body item per tick, [b'tick 1\\n', b'tick 2\\n', b'tick 3\\n']; "
         f"got {response.chunks!r}")
+    assert response.header("Content-Type") == "text/plain; charset=utf-8", (
+        "expected Content-Type 'text/plain; charset=utf-8' (the task says so: a client should "
+        f"not guess the charset), got {response.header('Content-Type')!r}")
     assert response.header("Content-Length") is None, (
         "a streamed body of unknown length has no Content-Length")
     tickers = new_tickers(exercise, before)

@@ -26,8 +26,15 @@ Rules (the chapter's server.py keeps all of them; read it after you try):
   505) and the connection is **closed**: Content-Length together with Transfer-Encoding,
   several or non-decimal Content-Lengths, a transfer coding other than ``chunked``, bad
   chunk sizes, obs-fold (a field line starting with a space), a space before the colon,
-  a field line without a colon, control characters, a missing Host in HTTP/1.1, a request
-  line that is not ``METHOD SP target SP HTTP/1.x``.
+  a field line without a colon, control characters, a missing Host in HTTP/1.1, a second
+  Host or Content-Type field, a request line that is not ``METHOD SP target SP HTTP/1.x``,
+  a target whose form the method does not allow (RFC 9112 §3.2: ``*`` only with OPTIONS,
+  ``host:port`` only with CONNECT, otherwise ``/...`` or an absolute URI), a trailer field
+  that may not be a trailer (Content-Length, Host, ... RFC 9110 §6.5.1), and a line longer
+  than the limit even before its CRLF arrives (never buffer without a bound).
+* Valid input is accepted: field names in any case (``content-length``), an absolute-form
+  target (``GET http://host/path`` -- PATH_INFO is ``/path``), and a request that arrives in
+  many small pieces (TCP is a stream: one ``recv`` may hold a few bytes or several requests).
 * After an error answer, ``shutdown(SHUT_WR)`` and read what the client still sends before
   closing (a "lingering close"): closing a socket with unread bytes makes the kernel reset
   the connection, and the client may lose your 400 before it reads it.

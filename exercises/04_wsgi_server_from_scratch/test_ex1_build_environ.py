@@ -89,3 +89,21 @@ def test_body_is_readable_from_wsgi_input(exercise):
         f"CONTENT_LENGTH must be the body length as a str; got {env.get('CONTENT_LENGTH')!r}")
     assert env["body"] == b"hello world", f"wsgi.input should hold the body; got {env['body']!r}"
     assert hasattr(env["wsgi.errors"], "write"), "wsgi.errors must be a text stream"
+
+
+def test_content_length_follows_the_body_the_server_read(exercise):
+    environ = environ_for(exercise, "POST", "/upload", headers=[
+        ("host", "example.test"), ("transfer-encoding", "chunked")], body=b"hello")
+    assert environ.get("CONTENT_LENGTH") == "5", (
+        "a chunked upload has no Content-Length header, but the server decoded a 5-byte "
+        "body: CONTENT_LENGTH must be '5' (str(len(body))) or the app cannot know how much "
+        f"to read; got {environ.get('CONTENT_LENGTH')!r}")
+    environ = environ_for(exercise, "POST", "/empty", headers=[
+        ("host", "example.test"), ("content-length", "0")], body=b"")
+    assert environ.get("CONTENT_LENGTH") == "0", (
+        "the request said Content-Length: 0 and has no body: CONTENT_LENGTH must be '0'; "
+        f"got {environ.get('CONTENT_LENGTH')!r}")
+    environ = environ_for(exercise, "GET", "/", body=b"")
+    assert not environ.get("CONTENT_LENGTH"), (
+        "a GET without a body and without Content-Length has no CONTENT_LENGTH (or an empty "
+        f"one); got {environ.get('CONTENT_LENGTH')!r}")

@@ -39,9 +39,11 @@ def test_static_routes_and_methods(exercise):
     for method, path, expected in [("GET", "/", "home"), ("GET", "/users", "list"),
                                    ("POST", "/users", "create")]:
         response = get(router, method, path)
-        assert response.status_code == 200, f"{method} {path}: expected 200, got {response.status!r}"
+        assert response.status_code == 200, (
+            f"{method} {path}: expected 200, got {response.status!r}")
         got = json.loads(response.body)["handler"]
-        assert got == expected, f"{method} {path} should reach the {expected!r} handler, reached {got!r}"
+        assert got == expected, (
+            f"{method} {path} should reach the {expected!r} handler, reached {got!r}")
 
 
 def test_path_parameters_arrive_in_routing_args_with_types(exercise):
@@ -50,7 +52,8 @@ def test_path_parameters_arrive_in_routing_args_with_types(exercise):
     assert data["handler"] == "show" and data["params"] == {"user_id": 42}, (
         "GET /users/42 should call 'show' with environ['wsgiorg.routing_args'] == "
         f"((), {{'user_id': 42}}); the handler saw {data}")
-    assert data["types"] == {"user_id": "int"}, f"<int:user_id> must give an int, got {data['types']}"
+    assert data["types"] == {"user_id": "int"}, (
+        f"<int:user_id> must give an int, got {data['types']}")
     data = json.loads(get(router, "GET", "/users/7/posts/hello-world").body)
     assert data["params"] == {"user_id": 7, "slug": "hello-world"}, f"two parameters: got {data}"
     data = json.loads(get(router, "GET", "/files/report.pdf").body)
@@ -80,3 +83,13 @@ def test_wrong_method_is_405_with_allow(exercise):
         assert response.header("Allow") == allow, (
             f"{method} {path}: RFC 9110 §15.5.6 -- a 405 MUST carry Allow; expected "
             f"Allow: {allow!r} (sorted, ', '-joined), got {response.header('Allow')!r}")
+
+
+def test_the_first_route_added_wins(exercise):
+    router = exercise.Router()
+    router.add("GET", "/files/<name>", handler("file"))
+    router.add("GET", "/files/latest", handler("latest"))
+    data = json.loads(get(router, "GET", "/files/latest").body)
+    assert data["handler"] == "file", (
+        "GET /files/latest matches both '/files/<name>' (added first) and '/files/latest': the "
+        f"first route added wins (rule 2), so expected the 'file' handler, got {data['handler']!r}")

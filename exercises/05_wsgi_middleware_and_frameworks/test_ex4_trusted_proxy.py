@@ -53,7 +53,7 @@ def test_walk_from_the_right_past_trusted_hops_and_networks(exercise):
 def test_under_gunicorn_the_spoofed_left_entry_is_ignored(exercise, exercise_file):
     # `app` in your file is whoami behind your middleware, trusting 127.0.0.1: gunicorn's peer
     # for our request is 127.0.0.1, so we play the proxy here.
-    with servers.gunicorn("ex4_trusted_proxy:app", chdir=exercise_file.parent) as server:
+    with servers.gunicorn(f"{exercise_file.stem}:app", chdir=exercise_file.parent) as server:
         request = urllib.request.Request(
             server.url + "/", headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.7"})
         try:

@@ -62,6 +62,7 @@ def test_longest_prefix_wins_at_segment_boundaries(exercise):
 def test_no_match_without_default_is_404(exercise):
     mount = exercise.PathPrefixMount({"/api": reporter("api")})
     response = call_wsgi(mount, path="/elsewhere")
-    assert response.status_code == 404, f"nothing mounted at /elsewhere: expected 404, got {response.status!r}"
+    assert response.status_code == 404, (
+        f"nothing mounted at /elsewhere: expected 404, got {response.status!r}")
     assert (response.header("Content-Type") or "").startswith("text/plain") and response.body, (
         "the 404 should be text/plain with a short body")

@@ -54,7 +54,8 @@ def workers_needed(target_rps: float, seconds_per_request: float, threads: int =
 
     ``workers_needed(50, 0.1) == 5``; ``workers_needed(51, 0.1) == 6``;
     ``workers_needed(100, 0.1, threads=4) == 3``.  Round *up*, but do not let floating-point
-    noise add a worker: ``workers_needed(30, 0.1) == 3`` although ``30 * 0.1`` is
-    ``3.0000000000000004``.  Any argument <= 0 is a ``ValueError``.
+    noise add a worker: ``workers_needed(100, 0.07) == 7`` although ``100 * 0.07`` is
+    ``7.000000000000001`` (0.07 has no exact binary form).  Any argument <= 0 is a
+    ``ValueError``.
     """
     raise NotImplementedError("exercise 6.3: invert capacity_rps and round up")

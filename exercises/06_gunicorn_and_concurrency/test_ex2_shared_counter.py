@@ -20,6 +20,11 @@ def _check(before: int, numbers: list[int], after: int, where: str) -> None:
         f"{before} to {after} ({lost} hits lost) and {dupes} hits got a number another hit "
         "also got. Two threads read the same value before either wrote it back: hold a "
         "threading.Lock around the whole read - _save - write sequence.")
+    want = list(range(before + 1, after + 1))
+    assert sorted(numbers) == want, (
+        f"{where}: the counter went from {before} to {after}, so the {total} hits should have "
+        f"answered the new values {before + 1} .. {after}, one each; they answered "
+        f"{min(numbers)} .. {max(numbers)}. GET /hit answers the value AFTER adding one.")
 
 
 def test_hits_from_many_threads_in_process(exercise):

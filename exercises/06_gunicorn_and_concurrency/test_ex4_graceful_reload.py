@@ -9,6 +9,7 @@ import threading
 import time
 
 import psutil
+import pytest
 
 from course import load, servers
 
@@ -39,6 +40,41 @@ def test_workers_of_lists_the_children_of_a_pid(exercise):
         got = exercise.workers_of(parent.pid)
         assert list(got) == kids, (f"workers_of({parent.pid}) should be its children {kids} "
                                    f"(sorted), got {got!r}")
+    finally:
+        for proc in psutil.Process(parent.pid).children():
+            proc.kill()
+        parent.kill()
+        parent.wait()
+
+
+# A "master" that ignores SIGHUP: its children never change, so a reload can never finish.
+STUBBORN = textwrap.dedent('''
+    import signal, subprocess, sys, time
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    kids = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(20)"])
+            for _ in range(2)]
+    print(" ".join(str(k.pid) for k in kids), flush=True)
+    time.sleep(20)
+''')
+
+
+def test_graceful_reload_raises_timeout_error_when_nothing_changes(exercise):
+    parent = subprocess.Popen([sys.executable, "-c", STUBBORN], stdout=subprocess.PIPE, text=True)
+    try:
+        parent.stdout.readline()                      # its two children are running
+        started = time.monotonic()
+        try:
+            got = exercise.graceful_reload(parent.pid, timeout=1.0)
+        except TimeoutError:
+            took = time.monotonic() - started
+            assert took < 5, (f"graceful_reload(pid, timeout=1.0) raised TimeoutError only after "
+                              f"{took:.1f} s; stop waiting when the timeout has passed")
+            return
+        pytest.fail(
+            f"the process {parent.pid} ignores SIGHUP, so its workers never change; "
+            f"graceful_reload(pid, timeout=1.0) should raise TimeoutError after about a "
+            f"second, but it returned {got!r} -- a deploy tool must not report a reload that "
+            "did not happen", pytrace=False)
     finally:
         for proc in psutil.Process(parent.pid).children():
             proc.kill()

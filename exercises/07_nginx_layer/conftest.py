@@ -82,7 +82,8 @@ def start_nginx(stack, exercise_file: Path):
 class Http:
     """One request per call, on a fresh connection, optionally from a given source address."""
 
-    def __call__(self, port: int, path: str = "/", *, method: str = "GET", body: bytes | None = None,
+    def __call__(self, port: int, path: str = "/", *, method: str = "GET",
+                 body: bytes | None = None,
                  headers: dict[str, str] | None = None, source: str | None = None,
                  timeout: float = 10) -> tuple[int, dict[str, str], bytes]:
         conn = httpclient.HTTPConnection("127.0.0.1", port, timeout=timeout,

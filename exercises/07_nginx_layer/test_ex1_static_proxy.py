@@ -6,6 +6,7 @@ import pytest
 
 HELLO = b"hello from nginx's disk\n"
 CSS = b"body { color: rebeccapurple; }\n"
+SECRET = b"DATABASE_PASSWORD=hunter2\n"   # next to the static directory, never to be served
 
 
 @pytest.fixture
@@ -14,6 +15,7 @@ def web(tmp_path, start_backends, start_nginx):
     (static / "css").mkdir(parents=True)
     (static / "hello.txt").write_bytes(HELLO)
     (static / "css" / "app.css").write_bytes(CSS)
+    (tmp_path / "secret.txt").write_bytes(SECRET)
     (app,) = start_backends("app")
     return start_nginx(backend=f"127.0.0.1:{app.port}", static_dir=static)
 
@@ -25,9 +27,11 @@ def test_static_files_come_from_disk(web, http):
             f"GET {path} reached the app server; files under /static/ should be read from "
             "{{static_dir}} by nginx itself (a `location /static/` with `alias {{static_dir}}/;`)")
         assert status == 200 and body == content, (
-            f"GET {path}: expected 200 with the file's bytes {content!r}, got {status} {body[:80]!r}")
+            f"GET {path}: expected 200 with the file's bytes {content!r}, "
+            f"got {status} {body[:80]!r}")
     assert headers.get("content-type", "").startswith("text/css"), (
-        f"app.css should be sent as text/css (nginx's mime types), got {headers.get('content-type')}")
+        "app.css should be sent as text/css (nginx's mime types), "
+        f"got {headers.get('content-type')}")
 
 
 def test_missing_static_file_is_nginx_404(web, http):
@@ -57,3 +61,17 @@ def test_server_header_hides_the_version(web, http):
     assert headers.get("server") == "nginx", (
         f"the Server header says {headers.get('server')!r}; with `server_tokens off;` it is just "
         "'nginx' -- no version number for an attacker to look up")
+
+
+def test_no_file_outside_the_static_directory(web, http):
+    status, _, body = http(web.port, "/static/hello.txt")
+    assert status == 200 and body == HELLO, (
+        f"GET /static/hello.txt: expected 200 with the file's bytes (serve /static/ from "
+        f"{{{{static_dir}}}} first), got {status} {body[:80]!r}")
+    for path in ("/static../secret.txt", "/static/../secret.txt"):
+        status, _, body = http(web.port, path)
+        assert SECRET not in body, (
+            f"GET {path} answered {status} with the file secret.txt, which lies NEXT TO "
+            "{{static_dir}}, not inside it. `location /static` (no trailing slash) with "
+            "`alias {{static_dir}}/;` maps /static../secret.txt to {{static_dir}}/../secret.txt: "
+            "write the location as /static/, with the slash, like the alias")

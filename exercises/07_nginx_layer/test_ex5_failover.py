@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -78,3 +79,59 @@ def test_no_request_lost_when_a_backend_hangs(web, backends):
         f"backend b1 froze mid-load (it accepts connections but never answers) and "
         f"{failures(result)}; nginx waits proxy_read_timeout (60 s by default) before it gives "
         "up and tries the next server -- make it a second or two")
+
+
+class _Answer503(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:                           # http.server calls do_<METHOD>
+        self.server.hits += 1
+        self.send_response(503)
+        self.send_header("Content-Length", "0")
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+    def log_message(self, *args) -> None:               # keep the test output quiet
+        pass
+
+
+@pytest.fixture
+def overloaded(stack):
+    """A backend that answers every request ``503 Service Unavailable`` and counts them."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Answer503)
+    server.hits = 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stack.callback(thread.join, 5)
+    stack.callback(server.server_close)
+    stack.callback(server.shutdown)
+    return server
+
+
+@pytest.fixture
+def web_with_503(start_backends, start_nginx, overloaded):
+    b2, b3 = start_backends("b2", "b3")
+    return start_nginx(backend1=f"127.0.0.1:{overloaded.server_address[1]}",
+                       backend2=f"127.0.0.1:{b2.port}", backend3=f"127.0.0.1:{b3.port}")
+
+
+def test_a_503_is_retried_on_another_server(web_with_503, overloaded, http):
+    statuses: Counter = Counter()
+    for _ in range(9):
+        status, _, _ = http(web_with_503.port, "/")
+        statuses[status] += 1
+    assert overloaded.hits > 0, (
+        "backend1 was never asked: all three backends belong in the upstream")
+    assert statuses == Counter({200: 9}), (
+        f"backend1 answers every request 503 Service Unavailable; 9 requests through nginx got "
+        f"{dict(statuses)}. nginx should try the next server when a backend answers "
+        "502/503/504: proxy_next_upstream error timeout http_502 http_503 http_504;")
+
+
+def test_a_failed_server_is_taken_out_of_rotation(web_with_503, overloaded, http):
+    requests = 18
+    for _ in range(requests):
+        http(web_with_503.port, "/")
+    assert 0 < overloaded.hits <= 3, (
+        f"backend1 answers every request 503; of {requests} requests in a row nginx sent it "
+        f"{overloaded.hits}. A failed server should be left alone for a few seconds (the "
+        "upstream's max_fails=1 fail_timeout=5s: max_fails=0 turns that off), and a 503 "
+        "counts as a failure only when proxy_next_upstream lists http_503")

@@ -16,8 +16,18 @@ Write ``async def app(scope, receive, send)`` that:
   ``scope["state"]["greeting"]`` encoded as UTF-8 (it was put there by ``setup``), or 503
   with the body ``not started`` when the scope has no state or no greeting.
 
-Call ``setup`` by its name at startup (the tests replace it with a failing one).  Don't
-let a startup error escape as an exception: the server would only log a traceback.
+Call ``setup`` by its name at startup (the tests replace it with a failing one).
+
+Why send ``lifespan.startup.failed`` instead of letting the exception out?  The ASGI
+lifespan spec reads an exception from the lifespan call as "this app does not do
+lifespan", and tells the server to carry on without it.  So under uvicorn's default
+``--lifespan auto`` an escaped startup error is *silent*: uvicorn logs one INFO line,
+``ASGI 'lifespan' protocol appears unsupported.`` -- no traceback, not even your message --
+and then serves every request with whatever ``state`` holds (with the tests' failing
+``setup``: nothing, so every request gets 503).  Only ``--lifespan on`` logs the
+traceback and exits.  The honest answer is ``lifespan.startup.failed``: uvicorn logs its
+``message`` and exits without serving.  The last graded test starts your app under real
+uvicorn with a failing ``setup``.
 
 Check: ``python -m course check 8``.
 """

@@ -24,6 +24,14 @@ def test_status_headers_and_body(exercise):
         f"got {response.header('content-length')!r}")
 
 
+def test_header_names_are_lower_case(exercise):
+    response = call_asgi(exercise.app, "GET", "/")
+    names = [name for name, _ in response.headers]
+    assert all(name == name.lower() for name in names), (
+        f"expected lower-case header names like b'content-type', got {names} -- "
+        "ASGI spec, HTTP 'Response Start': header names must be lowercased")
+
+
 def test_ignores_other_scope_types(exercise):
     call_asgi(exercise.app, "GET", "/")  # a stub fails here, before the real check
     sent = []

@@ -18,13 +18,22 @@ Write ``async def serve(app, host, port)`` that serves ``app`` (below, given) fo
   both ``h11.DONE``, ``conn.start_next_cycle()`` and read the next request on the same
   connection; otherwise close it;
 * a streamed response (no Content-Length from the app) goes out chunked -- h11 does that;
+* pipelining: requests that arrive in one write are answered one after another, in order
+  (h11 keeps the bytes of the next request until ``start_next_cycle()``);
 * a malformed request (``h11.RemoteProtocolError``) gets a ``400`` response with a
   Content-Length and ``Connection: close``; close *that* connection -- the server keeps
-  serving everyone else;
+  serving everyone else.  h11 0.16 lets three kinds of bad request through, so check them
+  yourself and answer ``400`` too: a target whose form the method does not allow
+  (RFC 9112 §3.2: ``*`` only with OPTIONS, ``host:port`` only with CONNECT, otherwise
+  ``/...`` or an absolute URI such as ``http://host/path``, which is valid -- its path is
+  the scope's ``path``), a second ``Content-Type`` field, and a trailer field that may not
+  be a trailer (``EndOfMessage.headers``: Content-Length, Host, ... RFC 9110 §6.5.1);
 * an app that raises before starting its response gets the client a ``500``.
 
 You may copy your answers of 9.1-9.4 into this file.  Graded with real clients:
-keep-alive, a streamed response, an echoed body, a malformed request.
+keep-alive, a streamed response, an echoed body, malformed requests and the framing of the
+400, a 500 from an app that raises, pipelining, and backpressure (``send`` must wait while
+the client does not read).
 Check: ``python -m course check 9``.
 """
 

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import json
 
+TRUSTED_PROXIES = {"127.0.0.1", "::1"}    # where our nginx connects from
+
+
+def from_trusted_proxy(environ: dict) -> bool:
+    return environ.get("REMOTE_ADDR", "") in TRUSTED_PROXIES
+
 
 def client_address(environ: dict) -> str:
+    peer = environ.get("REMOTE_ADDR", "")
+    if not from_trusted_proxy(environ):
+        return peer
     forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    return hops[-1] if hops else environ.get("REMOTE_ADDR", "")
+    return hops[-1] if hops else peer
+
+
+def url_scheme(environ: dict) -> str:
+    if from_trusted_proxy(environ) and environ.get("HTTP_X_FORWARDED_PROTO"):
+        return environ["HTTP_X_FORWARDED_PROTO"]
+    return environ["wsgi.url_scheme"]
 
 
 def app(environ: dict, start_response):
     answer = {
         "interface": "WSGI",
         "client": client_address(environ),
-        "scheme": environ.get("HTTP_X_FORWARDED_PROTO") or environ["wsgi.url_scheme"],
+        "scheme": url_scheme(environ),
         "host": environ.get("HTTP_HOST", ""),
         "path": environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
     }

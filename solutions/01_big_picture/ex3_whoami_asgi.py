@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+TRUSTED_PROXIES = {"127.0.0.1", "::1"}    # where our nginx connects from
+
 
 def header(scope: dict, name: bytes) -> str | None:
     for key, value in scope["headers"]:
@@ -15,13 +17,17 @@ def header(scope: dict, name: bytes) -> str | None:
 async def app(scope, receive, send) -> None:
     if scope["type"] != "http":
         return
-    forwarded = [h.strip() for h in (header(scope, b"x-forwarded-for") or "").split(",")
-                 if h.strip()]
-    client = forwarded[-1] if forwarded else (scope["client"][0] if scope.get("client") else "")
+    peer = scope["client"][0] if scope.get("client") else ""
+    client, scheme = peer, scope["scheme"]
+    if peer in TRUSTED_PROXIES:
+        forwarded = [hop.strip() for hop in (header(scope, b"x-forwarded-for") or "").split(",")
+                     if hop.strip()]
+        client = forwarded[-1] if forwarded else peer
+        scheme = header(scope, b"x-forwarded-proto") or scheme
     answer = {
         "interface": "ASGI",
         "client": client,
-        "scheme": header(scope, b"x-forwarded-proto") or scope["scheme"],
+        "scheme": scheme,
         "host": header(scope, b"host") or "",
         "path": scope.get("root_path", "") + scope["path"],
     }

@@ -53,6 +53,7 @@ TCHAR = frozenset(b"!#$%&'*+-.^_`|~0123456789"
 VALUE_BYTE = frozenset([0x09, *range(0x20, 0x7F), *range(0x80, 0x100)])
 TARGET_BYTE = frozenset(range(0x21, 0x7F))
 VERSIONS = (b"HTTP/1.1", b"HTTP/1.0")
+SINGLETONS = ("host", "content-type")       # fields that may appear once only
 
 
 def _is_token(data: bytes) -> bool:
@@ -104,8 +105,9 @@ def _parse(head: bytes) -> RequestHead:
             raise BadRequest(f"a control character in the value of {name.decode()}")
         headers.append((name.decode("ascii"), value.decode("latin-1")))
     hosts = [v for k, v in headers if k.lower() == "host"]
-    if len(hosts) > 1:
-        raise BadRequest("more than one Host header")
+    for singleton in SINGLETONS:
+        if sum(k.lower() == singleton for k, _ in headers) > 1:
+            raise BadRequest(f"more than one {singleton} header")
     if version == "HTTP/1.1" and not hosts:
         raise BadRequest("an HTTP/1.1 request without Host")
     return RequestHead(method, target, version, headers)
@@ -122,4 +124,27 @@ def _request_line(line: bytes) -> tuple[str, str, str]:
         raise BadRequest(f"invalid request target {target[:60]!r}")
     if version not in VERSIONS:
         raise BadRequest(f"unsupported version {version[:20]!r}")
+    _check_target_form(method, target)
     return method.decode("ascii"), target.decode("ascii"), version.decode("ascii")
+
+
+def _check_target_form(method: bytes, target: bytes) -> None:
+    """RFC 9112 §3.2: the form of the target must fit the method."""
+    if target == b"*":
+        if method != b"OPTIONS":
+            raise BadRequest("the target * is allowed only with OPTIONS")
+        return
+    scheme, sep, _ = target.partition(b"://")
+    is_absolute = bool(sep) and _is_scheme(scheme)
+    if method == b"CONNECT":
+        if target.startswith(b"/") or is_absolute or b":" not in target:
+            raise BadRequest("CONNECT needs a host:port target (authority-form)")
+        return
+    if not target.startswith(b"/") and not is_absolute:
+        raise BadRequest(f"the target must start with / or be an absolute URI: {target[:60]!r}")
+
+
+def _is_scheme(scheme: bytes) -> bool:
+    """scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )  (RFC 3986 §3.1)."""
+    allowed = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-."
+    return scheme[:1].isalpha() and all(b in allowed for b in scheme)

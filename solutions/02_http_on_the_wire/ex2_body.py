@@ -34,6 +34,12 @@ class HeadTooLarge(HttpError):
 # -- the solution ------------------------------------------------------------------------------
 HEXDIGITS = frozenset(b"0123456789abcdefABCDEF")
 MAX_SIZE_DIGITS = 16   # a chunk-size line longer than this is an attack, not a chunk
+# RFC 9110 §6.5.1: fields that must not be sent as trailers (framing, routing, ...)
+FORBIDDEN_TRAILERS = frozenset({
+    b"content-length", b"transfer-encoding", b"host", b"trailer", b"te", b"connection",
+    b"keep-alive", b"upgrade", b"expect", b"max-forwards", b"cache-control", b"pragma",
+    b"range", b"authorization", b"cookie", b"content-type", b"content-encoding",
+    b"content-range"})
 
 
 def body_framing(version: str, headers: list[tuple[str, str]],
@@ -122,6 +128,8 @@ class ChunkedDecoder:
                     self._buffer.clear()
                 elif b":" not in line:
                     raise BadRequest(f"invalid trailer line {line[:40]!r}")
+                elif line.split(b":", 1)[0].lower() in FORBIDDEN_TRAILERS:
+                    raise BadRequest(f"{line.split(b':', 1)[0]!r} may not be a trailer field")
         return bytes(out)
 
     def _line(self) -> bytes | None:

@@ -27,8 +27,15 @@ Rules (the chapter's server.py keeps all of them; read it after you try):
   505) and the connection is **closed**: Content-Length together with Transfer-Encoding,
   several or non-decimal Content-Lengths, a transfer coding other than ``chunked``, bad
   chunk sizes, obs-fold (a field line starting with a space), a space before the colon,
-  a field line without a colon, control characters, a missing Host in HTTP/1.1, a request
-  line that is not ``METHOD SP target SP HTTP/1.x``.
+  a field line without a colon, control characters, a missing Host in HTTP/1.1, a second
+  Host or Content-Type field, a request line that is not ``METHOD SP target SP HTTP/1.x``,
+  a target whose form the method does not allow (RFC 9112 §3.2: ``*`` only with OPTIONS,
+  ``host:port`` only with CONNECT, otherwise ``/...`` or an absolute URI), a trailer field
+  that may not be a trailer (Content-Length, Host, ... RFC 9110 §6.5.1), and a line longer
+  than the limit even before its CRLF arrives (never buffer without a bound).
+* Valid input is accepted: field names in any case (``content-length``), an absolute-form
+  target (``GET http://host/path`` -- PATH_INFO is ``/path``), and a request that arrives in
+  many small pieces (TCP is a stream: one ``recv`` may hold a few bytes or several requests).
 * After an error answer, ``shutdown(SHUT_WR)`` and read what the client still sends before
   closing (a "lingering close"): closing a socket with unread bytes makes the kernel reset
   the connection, and the client may lose your 400 before it reads it.
@@ -54,6 +61,7 @@ import traceback
 from email.utils import formatdate
 from urllib.parse import unquote, urlsplit
 from wsgiref.validate import validator
+
 
 def _demo(environ, start_response):
     path = environ["PATH_INFO"]
@@ -85,6 +93,16 @@ VERSION = re.compile(rb"HTTP/(\d)\.(\d)")
 DECIMAL = re.compile(r"[0-9]{1,15}")
 STATUS = re.compile(r"[1-9][0-9][0-9] [^\r\n]*")
 CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,8})[ \t]*(;[^\x00-\x08\x0a-\x1f\x7f]*)?")
+# RFC 9110 §6.5.1: fields that may not be sent as trailers (framing, routing, modifiers, ...)
+FORBIDDEN_TRAILERS = {"content-length", "transfer-encoding", "host", "trailer", "te",
+                      "connection", "keep-alive", "upgrade", "expect", "max-forwards",
+                      "cache-control", "pragma", "range", "if-match", "if-none-match",
+                      "if-modified-since", "if-unmodified-since", "if-range", "authorization",
+                      "proxy-authorization", "cookie", "content-type", "content-encoding",
+                      "content-range"}
+SINGLETONS = ("host", "content-type")                     # a second one is refused
+ABSOLUTE_FORM = re.compile(r"(?i:https?)://[^/?#]*[^#]*")
+AUTHORITY_FORM = re.compile(r"[^/?#@\s]+:[0-9]+")
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
               "trailer", "transfer-encoding", "upgrade"}
 REASONS = {400: "Bad Request", 408: "Request Timeout", 413: "Content Too Large",
@@ -160,8 +178,11 @@ class Reader:
             trailer = self.line(deadline)
             if not trailer:
                 return bytes(body)
-            if CTL.search(trailer) or not TOKEN.fullmatch(trailer.partition(b":")[0]):
+            name, colon, _ = trailer.partition(b":")
+            if CTL.search(trailer) or not colon or not TOKEN.fullmatch(name):
                 raise HTTPError(400, "bad trailer field")
+            if name.decode("ascii").lower() in FORBIDDEN_TRAILERS:
+                raise HTTPError(400, f"{name.decode()} may not be a trailer (RFC 9110 §6.5.1)")
         raise HTTPError(431, "too many trailer fields")
 
 
@@ -191,7 +212,22 @@ def parse_head(head: bytes) -> tuple[str, str, str, list[tuple[str, str]]]:
         if CTL.search(value):
             raise HTTPError(400, "control character in a header value")
         fields.append((name.decode("ascii").lower(), value.decode("latin-1")))
-    return parts[0].decode("ascii"), parts[1].decode("ascii"), parts[2].decode("ascii"), fields
+    method, target = parts[0].decode("ascii"), parts[1].decode("ascii")
+    check_target_form(method, target)
+    return method, target, parts[2].decode("ascii"), fields
+
+
+def check_target_form(method: str, target: str) -> None:
+    """RFC 9112 §3.2: * only with OPTIONS, host:port only with CONNECT, else /... or a URI."""
+    if target == "*":
+        if method != "OPTIONS":
+            raise HTTPError(400, "the target * is allowed only with OPTIONS")
+    elif method == "CONNECT":
+        if not AUTHORITY_FORM.fullmatch(target):
+            raise HTTPError(400, "CONNECT needs a host:port target")
+        raise HTTPError(501, "CONNECT is not implemented here")
+    elif not target.startswith("/") and not ABSOLUTE_FORM.fullmatch(target):
+        raise HTTPError(400, "the target must start with / or be an absolute http(s) URI")
 
 
 def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
@@ -201,6 +237,9 @@ def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
     hosts = sum(n == "host" for n, _ in fields)
     if hosts > 1 or (version == "HTTP/1.1" and hosts == 0):
         raise HTTPError(400, "an HTTP/1.1 request needs exactly one Host field")
+    for name in SINGLETONS:
+        if sum(n == name for n, _ in fields) > 1:
+            raise HTTPError(400, f"the {name} field may appear only once")
     if te and cl:
         raise HTTPError(400, "Content-Length together with Transfer-Encoding")
     if te:
@@ -218,7 +257,7 @@ def body_framing(version: str, fields: list[tuple[str, str]]) -> int | None:
 
 
 def build_environ(method, target, version, fields, body, server_addr, client_addr) -> dict:
-    if target.startswith(("http://", "https://")):       # absolute-form (RFC 9112 §3.2.2)
+    if target.lower().startswith(("http://", "https://")):   # absolute-form (RFC 9112 §3.2.2)
         parts = urlsplit(target)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     path, _, query = target.partition("?")

@@ -1,6 +1,8 @@
-"""Exercise 5.1 -- a ``Server-Timing`` middleware that plays by PEP 3333's middleware rules (reference solution).
+"""Exercise 5.1 -- a ``Server-Timing`` middleware that plays by PEP 3333's middleware rules
+(reference solution).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex1_server_timing.py.
 """
 
 from __future__ import annotations

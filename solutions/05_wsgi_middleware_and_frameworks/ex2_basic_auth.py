@@ -1,6 +1,7 @@
 """Exercise 5.2 -- HTTP Basic authentication as a WSGI middleware (reference solution).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex2_basic_auth.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Exercise 5.3 -- a WSGI router with path parameters and correct 404 and 405 answers (reference solution).
+"""Exercise 5.3 -- a WSGI router with path parameters and correct 404 and 405 answers
+(reference solution).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex3_router.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Exercise 5.4 -- believe X-Forwarded-For only from the proxies you trust (reference solution).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex4_trusted_proxy.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
-"""Exercise 5.5 -- mount WSGI apps under path prefixes (SCRIPT_NAME and PATH_INFO) (reference solution).
+"""Exercise 5.5 -- mount WSGI apps under path prefixes (SCRIPT_NAME and PATH_INFO)
+(reference solution).
 
-The task and its rules are in the stub: exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
+The task and its rules are in the stub:
+exercises/05_wsgi_middleware_and_frameworks/ex5_mount.py.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from urllib.parse import unquote
 
 import h11
@@ -54,10 +55,43 @@ async def app(scope, receive, send) -> None:
 
 
 DISCONNECT = {"type": "http.disconnect"}
+# Rules h11 0.16 does not check (RFC 9112 §3.2, RFC 9110 §5.3 and §6.5.1).
+ABSOLUTE_FORM = re.compile(rb"(?i:https?)://[^/?#]*[^#]*")
+AUTHORITY_FORM = re.compile(rb"[^/?#@]+:[0-9]+")
+FORBIDDEN_TRAILERS = {b"content-length", b"transfer-encoding", b"host", b"trailer", b"te",
+                      b"connection", b"keep-alive", b"upgrade", b"expect", b"max-forwards",
+                      b"cache-control", b"pragma", b"range", b"authorization", b"cookie",
+                      b"content-type", b"content-encoding", b"content-range"}
+
+
+class BadRequest(Exception):
+    """A rule h11 does not check was broken: answer 400 and close."""
+
+
+def check_request(request: h11.Request) -> None:
+    target, method = request.target, request.method
+    if target == b"*":
+        if method != b"OPTIONS":
+            raise BadRequest("the target * is allowed only with OPTIONS")
+    elif method == b"CONNECT":
+        if not AUTHORITY_FORM.fullmatch(target):
+            raise BadRequest("CONNECT needs a host:port target")
+    elif not target.startswith(b"/") and not ABSOLUTE_FORM.fullmatch(target):
+        raise BadRequest("the target must start with / or be an absolute URI")
+    if sum(name == b"content-type" for name, _ in request.headers) > 1:
+        raise BadRequest("the Content-Type field may appear only once")
+
+
+def check_trailers(end: h11.EndOfMessage) -> None:
+    for name, _ in end.headers:
+        if name in FORBIDDEN_TRAILERS:
+            raise BadRequest(f"{name.decode()} may not be a trailer (RFC 9110 §6.5.1)")
 
 
 def build_scope(request: h11.Request, client, server) -> dict:
     raw_path, _, query = request.target.partition(b"?")
+    if b"://" in raw_path:                           # absolute-form: the path is after the host
+        raw_path = b"/" + raw_path.split(b"://", 1)[1].partition(b"/")[2]
     return {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"},
             "http_version": request.http_version.decode(), "method": request.method.decode(),
             "scheme": "http", "path": unquote(raw_path.decode("ascii")), "raw_path": raw_path,
@@ -79,10 +113,13 @@ class Cycle:
         self.head_request = head_request
         self.state = "start"
         self.disconnected = False
+        self.refused = ""                            # why the request is refused (trailers)
 
     async def _event(self):
         while True:
             event = self.conn.next_event()
+            if isinstance(event, h11.EndOfMessage):
+                check_trailers(event)
             if event is not h11.NEED_DATA:
                 return event
             data = await self.reader.read(65536)
@@ -103,7 +140,8 @@ class Cycle:
             return DISCONNECT
         try:
             event = await self._event()
-        except h11.RemoteProtocolError:
+        except (h11.RemoteProtocolError, BadRequest) as exc:
+            self.refused = str(exc)
             self.disconnected = True
             return DISCONNECT
         if isinstance(event, h11.Data):
@@ -115,6 +153,11 @@ class Cycle:
 
     async def send(self, message: dict) -> None:
         kind = message["type"]
+        if self.refused:                             # the request broke a rule: 400, not this
+            if self.state == "start":
+                self.writer.write(plain_response(400, f"Bad request: {self.refused}\n".encode()))
+                self.state = "refused"
+            raise ConnectionResetError("the request was refused; the connection is closing")
         if self.state == "start" and kind == "http.response.start":
             data = self.conn.send(h11.Response(status_code=message["status"],
                                                headers=list(message.get("headers", ()))))
@@ -144,7 +187,9 @@ async def handle_connection(app, reader: asyncio.StreamReader,
             cycle = Cycle(conn, reader, writer, head_request=False)
             try:
                 event = await asyncio.wait_for(cycle._event(), 5.0)   # keep-alive timeout
-            except h11.RemoteProtocolError as exc:
+                if isinstance(event, h11.Request):
+                    check_request(event)
+            except (h11.RemoteProtocolError, BadRequest) as exc:
                 writer.write(plain_response(400, f"Bad request: {exc}\n".encode()))
                 await writer.drain()
                 return
@@ -162,13 +207,17 @@ async def handle_connection(app, reader: asyncio.StreamReader,
                     writer.write(plain_response(500, b"No response\n"))
                 return
             while conn.their_state is h11.SEND_BODY:      # a body the app did not read
-                if not isinstance(await cycle._event(), (h11.Data, h11.EndOfMessage)):
+                try:
+                    event = await cycle._event()
+                except BadRequest:
+                    return                               # the response is out: just close
+                if not isinstance(event, (h11.Data, h11.EndOfMessage)):
                     return
             if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
                 conn.start_next_cycle()
             else:
                 return
-    except (asyncio.TimeoutError, ConnectionError):
+    except (TimeoutError, ConnectionError):
         pass
     finally:
         writer.close()

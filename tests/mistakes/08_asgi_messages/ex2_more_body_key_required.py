@@ -1,0 +1,38 @@
+"""Mistake: reads message['more_body'], a KeyError when the key is missing (missing means False).
+
+The reference solution of exercise 8.2 with this one bug; a graded test must fail on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or None if the client disconnected first."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message["more_body"]:
+            return b"".join(chunks)
+
+
+async def app(scope: dict, receive: Receive, send: Send) -> None:
+    if scope["type"] != "http":
+        return
+    body = await read_body(receive)
+    if body is None:
+        return
+    content_type = dict(scope["headers"]).get(b"content-type", b"application/octet-stream")
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", content_type),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

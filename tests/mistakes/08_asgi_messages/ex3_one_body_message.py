@@ -1,0 +1,26 @@
+"""Mistake: joins all the lines into one body message (not streamed).
+
+The reference solution of exercise 8.3 with this one bug; a graded test must fail on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+async def app(scope: dict, receive: Receive, send: Send) -> None:
+    if scope["type"] != "http":
+        return
+    query = parse_qs(scope["query_string"].decode("latin-1"))
+    start = int(query.get("from", ["3"])[0])
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+    lines = [f"{n}\n" for n in range(start, 0, -1)] + ["liftoff!\n"]
+    await send({"type": "http.response.body", "body": "".join(lines).encode(),
+                "more_body": False})
