@@ -324,7 +324,7 @@ class UpgradingProtocol(asgi_server.HttpProtocol):
             self.transport.write(http_response(status, extra, reason.encode() + b"\n"))
             self.close()                               # handle_events stops: we are closed
             return
-        scope = websocket_scope(head, self.client, self.sockname, self.server.state)
+        scope = websocket_scope(head, self.client, self.sockname, self.server.lifespan_state)
         key = header_value(head.headers, b"sec-websocket-key")
         session = WebSocketSession(self, scope, key, self.max_message)
         self.websocket = session
@@ -370,7 +370,7 @@ async def serve(config: asgi_server.Config, *, ready=None, stop: asyncio.Event |
     import signal
 
     loop = asyncio.get_running_loop()
-    server_state = asgi_server.ServerState(config, loop)
+    server_state = asgi_server.Server(config, loop)
     listener = await loop.create_server(lambda: UpgradingProtocol(server_state),
                                         config.host, config.port, backlog=2048)
     port = listener.sockets[0].getsockname()[1]
