@@ -29,13 +29,15 @@ def test_rfc_example(exercise):
         f"'s3pPLMBiTxaQ9kYGzzhZRbK+xOo=' (base64 of the SHA-1 digest of key + GUID); got {got!r}")
 
 
-@pytest.mark.parametrize("key, expected", PAIRS[1:], ids=["random", "counting", "plus-slash"])
+@pytest.mark.parametrize("key, expected", PAIRS[1:],
+                         ids=["random", "counting", "plus-slash"])
 def test_other_keys(exercise, key, expected):
     got = exercise.accept_key(key)
     assert isinstance(got, str), f"accept_key should return a str (a header value), got {got!r}"
     assert got == expected, (
         f"accept_key({key!r}): expected {expected!r}, got {got!r} -- use the key's 24 "
-        "characters as they are, SHA-1 *digest* (not hexdigest), standard base64 (RFC 6455 §4.2.2)")
+        "characters as they are, the SHA-1 *digest* (not hexdigest), standard base64 "
+        "(RFC 6455 §4.2.2)")
 
 
 @pytest.mark.parametrize("key", [key for key, _ in PAIRS])

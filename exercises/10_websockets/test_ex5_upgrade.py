@@ -42,6 +42,8 @@ class App:
                     return
                 if message.get("text") == "close please":
                     await send({"type": "websocket.close", "code": 4000})
+                elif message.get("text") == "close plainly":
+                    await send({"type": "websocket.close"})
                 elif message.get("text") is not None:
                     await send({"type": "websocket.send", "text": message["text"]})
                 else:
@@ -169,6 +171,8 @@ def test_scope_and_first_message(exercise):
     for key, value in expected.items():
         assert scope.get(key) == value, (
             f"scope[{key!r}]: expected {value!r}, got {scope.get(key)!r} (ASGI websocket scope)")
+    assert scope.get("asgi", {}).get("version") == "3.0", (
+        f"scope['asgi'] should be {{'version': '3.0', ...}}, got {scope.get('asgi')!r}")
     assert (b"sec-websocket-key", RFC_KEY.encode()) in scope.get("headers", []), (
         "scope['headers'] should hold (lower-case name, value) byte pairs, e.g. "
         f"(b'sec-websocket-key', {RFC_KEY.encode()!r}); got {scope.get('headers')!r}")
@@ -255,17 +259,20 @@ def test_fragments_are_joined_and_pings_answered(exercise):
         f"app should receive it whole and echo it; the server sent {got!r}")
 
 
-def test_app_close_code_reaches_the_client(exercise):
+@pytest.mark.parametrize("text, code", [("close please", 4000), ("close plainly", 1000)],
+                         ids=["code 4000", "no code"])
+def test_app_close_code_reaches_the_client(exercise, text, code):
     async def scenario():
         async with running(exercise, App()) as port:
             async with connect(f"ws://127.0.0.1:{port}/echo") as ws:
-                await ws.send("close please")
+                await ws.send(text)
                 with contextlib.suppress(ConnectionClosed):
                     await asyncio.wait_for(ws.recv(), 3)
                 return ws.close_code
-    code = run(scenario())
-    assert code == 4000, (
-        f"the app sent websocket.close with code 4000: the client should see 4000, saw {code!r}")
+    got = run(scenario())
+    sent = f"code {code}" if code != 1000 else "no code (the default is 1000)"
+    assert got == code, (
+        f"the app sent websocket.close with {sent}: the client should see {code}, saw {got!r}")
 
 
 def test_client_close_reaches_the_app_with_its_code(exercise):

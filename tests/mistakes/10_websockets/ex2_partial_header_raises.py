@@ -1,4 +1,4 @@
-"""Mistake: reads the extended length without checking it has arrived (struct.error on a short prefix).
+"""Mistake: reads the extended length before it has arrived (struct.error on a short prefix).
 
 See the stub in exercises/10_websockets/ex2_frames.py for the task.
 """

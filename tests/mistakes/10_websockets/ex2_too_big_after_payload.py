@@ -1,4 +1,4 @@
-"""Mistake: checks MAX_PAYLOAD only once the whole payload has arrived (waits for 1 MiB from an attacker).
+"""Mistake: checks MAX_PAYLOAD only after the whole payload arrived (buffers 1 MiB first).
 
 See the stub in exercises/10_websockets/ex2_frames.py for the task.
 """

@@ -1,4 +1,4 @@
-"""Mistake: removes a member only after a clean close (code 1000/1001), not when the TCP connection drops.
+"""Mistake: removes a member only after a clean close (1000/1001), not when TCP drops.
 
 See the stub in exercises/10_websockets/ex3_chat.py for the task.
 """
