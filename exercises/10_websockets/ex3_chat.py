@@ -3,8 +3,9 @@
 Write the ASGI app ``app(scope, receive, send)``.  It is graded under a real uvicorn
 (``--lifespan off``), with real WebSocket clients:
 
-* a WebSocket to ``/chat?name=ann`` joins the room: wait for ``websocket.connect``, then
-  ``websocket.accept``.  With no ``name`` in the query string the name is ``anonymous``;
+* a WebSocket to ``/chat?name=ann`` joins the room once you send ``websocket.accept`` (your
+  first ``receive()`` returns ``websocket.connect``).  With no ``name`` in the query string
+  the name is ``anonymous``;
 * a WebSocket to any other path is refused *before* accept: ``{"type": "websocket.close"}``
   (the client sees HTTP 403);
 * every text message a member sends goes to **every** member, the sender included, as a text
