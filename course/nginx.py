@@ -242,6 +242,22 @@ class Nginx:
         path = self.prefix / "logs" / "access.log"
         return path.read_text().splitlines() if path.exists() else []
 
+    def wait_for_access_log(self, count: int, timeout: float = 10.0) -> list[str]:
+        """Wait until the access log holds ``count`` lines; return them.
+
+        nginx writes a request's line when the request ends, which can be just after the
+        client has read the response: wait for the lines instead of sleeping.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = self.access_log()
+            if len(lines) >= count:
+                return lines
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nginx wrote {len(lines)} access-log lines, not {count}, "
+                                   f"within {timeout:g} s")
+            time.sleep(0.01)   # poll interval for the log file
+
     def error_log(self) -> str:
         path = self.prefix / "logs" / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""

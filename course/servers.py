@@ -123,6 +123,23 @@ class Server:
         except FileNotFoundError:
             return ""
 
+    def wait_for_output(self, text: str, *, count: int = 1, timeout: float = 10.0) -> str:
+        """Wait until the server has printed ``text`` (``count`` times); return its output.
+
+        A readiness signal, not a guess at timing: use it instead of ``time.sleep`` when a
+        server prints something (a log line, ``Listening on``) once an event has happened.
+        Raises ``TimeoutError`` with the output so far if it does not come.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            output = self.output()
+            if output.count(text) >= count:
+                return output
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} did not print {text!r} ({count}×) within "
+                                   f"{timeout:g} s; it printed:\n{_tail(output)}")
+            time.sleep(0.01)   # poll interval for the log file, not a wait for the event
+
     def send_signal(self, signum: int) -> None:
         """Send ``signum`` to the server's master process (e.g. SIGHUP to reload gunicorn)."""
         if self.alive:

@@ -49,6 +49,8 @@ def test_ch04_malformed_requests_are_refused_and_the_server_keeps_serving():
         failures = [f"{o.case.name}: {o.describe()}  (got {o.raw[:80]!r})"
                     for o in outcomes if not o.ok]
         assert not failures, "\n".join(failures)
+        status_of = {o.case.name: o.status for o in outcomes}
+        assert status_of["head just over 64 KiB"] == 431, "rule 1: a head over MAX_HEAD is a 431"
         assert requests.get(server.url + "/", timeout=5).status_code == 200
         assert server.alive
     assert took < 10, f"the malformed suite took {took:.1f} s"
@@ -195,8 +197,57 @@ def header_injection(environ, start_response):
 def not_latin1(environ, start_response):
     start_response("200 OK", [("X-Name", "\u0141\u00f3d\u017a")])
     return [b"x"]
+
+def negative_length(environ, start_response):
+    start_response("200 OK", [("Content-Length", "-1")])
+    return iter([b"hello"])
+
+def length_list(environ, start_response):
+    start_response("200 OK", [("Content-Length", "5, 5")])
+    return iter([b"hello"])
+
+def two_lengths(environ, start_response):
+    start_response("200 OK", [("Content-Length", "5"), ("Content-Length", "5")])
+    return iter([b"hello"])
+
+def own_transfer_encoding(environ, start_response):
+    start_response("200 OK", [("Transfer-Encoding", "chunked"), ("Content-Length", "5")])
+    return iter([b"hello"])
+
+def own_keep_alive(environ, start_response):
+    start_response("200 OK", [("Connection", "keep-alive"), ("Keep-Alive", "timeout=99")])
+    return iter([b"hello"])
+
+def str_body(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return iter(["a str, not bytes"])
+
+def no_start_response(environ, start_response):
+    return [b"no status"]
+
+def status_without_code(environ, start_response):
+    start_response("OK", [])
+    return [b"x"]
+
+def name_not_a_token(environ, start_response):
+    start_response("200 OK", [("X-A: b", "c")])
+    return [b"x"]
+
+def show_cookie(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [environ.get("HTTP_COOKIE", "").encode("latin-1")]
+
+def asks_to_close(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Connection", "close")])
+    return [b"bye"]
 '''
 TWO_REQUESTS = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2
+
+
+def _misbehaving_server(tmp_path, app: str):
+    (tmp_path / "misbehaving.py").write_text(MISBEHAVING_APPS)
+    return servers.script(SERVER, args=["--app", f"misbehaving:{app}"],
+                          env={"PYTHONPATH": str(tmp_path)})
 
 
 @pytest.mark.parametrize("app", ["too_long", "too_short", "empty_but_promised",
@@ -204,9 +255,7 @@ TWO_REQUESTS = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 2
 def test_ch04_an_app_cannot_corrupt_the_connection(tmp_path, app):
     """PEP 3333: never more bytes than the app's Content-Length; a short body must end the
     connection (the client cannot tell otherwise); CR/LF in a header would split the response."""
-    (tmp_path / "misbehaving.py").write_text(MISBEHAVING_APPS)
-    with servers.script(SERVER, args=["--app", f"misbehaving:{app}"],
-                        env={"PYTHONPATH": str(tmp_path)}) as server:
+    with _misbehaving_server(tmp_path, app) as server:
         reply = _raw(server.port, TWO_REQUESTS, wait_close=app != "too_long")
     if app == "too_long":
         assert b"EXTRA" not in reply and reply.count(b"HTTP/1.1 200 OK") == 2, reply
@@ -237,3 +286,118 @@ def test_ch04_expect_is_case_insensitive_and_absolute_form_targets_are_accepted(
         assert reply.startswith(b"HTTP/1.1 200"), reply[:80]
         data = json.loads(reply.partition(b"\r\n\r\n")[2])
         assert (data["path_utf8"], data["query"]) == ("/café", "x=1"), data
+
+
+@pytest.mark.parametrize("app, rule", [
+    ("negative_length", "rule 4: the app's Content-Length must be one decimal number"),
+    ("length_list", "rule 4: the app's Content-Length must be one decimal number"),
+    ("two_lengths", "rule 4: the app's Content-Length must be one decimal number"),
+    ("own_transfer_encoding", "rule 4: PEP 3333 forbids hop-by-hop fields to apps"),
+    ("own_keep_alive", "rule 4: PEP 3333 forbids hop-by-hop fields to apps"),
+    ("str_body", "rule 7: a body that is not bytes, before the head went out, is a 500"),
+    ("no_start_response", "rule 7: an app that never calls start_response gets a 500"),
+    ("status_without_code", "rule 4: the status is three digits, a space and a reason"),
+    ("name_not_a_token", "rule 4: a header name is a token"),
+])
+def test_ch04_a_broken_response_becomes_a_500_before_the_head(tmp_path, app, rule):
+    """Nothing of the app's broken head or body reaches the wire: one 500, then close."""
+    with _misbehaving_server(tmp_path, app) as server:
+        reply = _raw(server.port, TWO_REQUESTS)
+    assert reply.startswith(b"HTTP/1.1 500") and reply.count(b"HTTP/1.1") == 1, (
+        f"{rule}; expected one 500 and a closed connection, got {reply!r}")
+    assert b"hello" not in reply and b"Keep-Alive" not in reply, reply
+
+
+def test_ch04_an_apps_connection_close_is_honoured(tmp_path):
+    """Rule 6: the app's "Connection: close" closes the connection after its response, and
+    the head carries one Connection field, the server's."""
+    with _misbehaving_server(tmp_path, "asks_to_close") as server:
+        reply = _raw(server.port, TWO_REQUESTS)
+    assert reply.count(b"HTTP/1.1 200") == 1, f"the second request must not be read: {reply!r}"
+    connection_fields = [line for line in reply.split(b"\r\n")
+                         if line.lower().startswith(b"connection:")]
+    assert connection_fields == [b"Connection: close"], reply
+
+
+def test_ch04_one_empty_line_before_the_request_line_is_skipped():
+    """Rule 1, RFC 9112 §2.2: one CRLF before the request line is ignored; a second one makes
+    the request line empty, hence malformed."""
+    with servers.script(SERVER) as server:
+        one = raw_http(server.port, b"\r\n" + malformed.GOOD, timeout=3, must_close=True)
+        two = raw_http(server.port, b"\r\n\r\n" + malformed.GOOD, timeout=3, must_close=True)
+    assert one.startswith(b"HTTP/1.1 200"), one
+    assert two.startswith(b"HTTP/1.1 400"), two
+
+
+def test_ch04_timeout_counts_from_a_requests_first_byte():
+    """Rule 1: the time a kept-alive connection sat idle does not count against the next
+    request.  The pauses below are the client's behaviour under test, not synchronisation:
+    idle for 60 % of --timeout, then a request sent in two halves 60 % of --timeout apart."""
+    timeout = 2.0
+    request = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    with servers.script(SERVER, args=["--timeout", str(timeout)]) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+            time.sleep(0.6 * timeout)           # idle, kept alive
+            sock.sendall(request[:10])
+            time.sleep(0.6 * timeout)           # the request is half sent
+            sock.sendall(request[10:])
+            reply = b""
+            while chunk := sock.recv(65536):
+                reply += chunk
+    assert reply.startswith(b"HTTP/1.1 200"), (
+        f"the request took 0.6 x --timeout from its first byte, so it must be served; "
+        f"got {reply[:60]!r}")
+
+
+def test_ch04_http_1_2_is_served_as_http_1_1():
+    """RFC 9110 §2.5: a higher minor version is processed as the highest one we implement:
+    keep-alive by default, chunked streaming, and SERVER_PROTOCOL HTTP/1.1."""
+    requests_12 = (b"GET /stream HTTP/1.2\r\nHost: x\r\n\r\n"
+                   b"GET /info HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n")
+    with servers.script(SERVER, args=["--app", "apps:suite"]) as server:
+        reply = _raw(server.port, requests_12)
+    assert reply.count(b"HTTP/1.1 200") == 2, f"both requests on one connection: {reply!r}"
+    assert b"Transfer-Encoding: chunked" in reply, reply
+    assert b'"protocol": "HTTP/1.1"' in reply, reply
+
+
+def test_ch04_a_new_connection_is_not_closed_before_its_first_request():
+    """Rule 8: with one thread, a new connection that is slow to send its first request holds
+    the thread; a waiting connection does not get it closed (only an idle connection that was
+    already answered is closed for others)."""
+    with servers.script(SERVER, args=["--threads", "1", "--timeout", "5"]) as server:
+        address = ("127.0.0.1", server.port)
+        with socket.create_connection(address, timeout=5) as first, \
+                socket.create_connection(address, timeout=5) as second:
+            second.sendall(malformed.GOOD)          # waits in the queue behind ``first``
+            second.settimeout(0.5)
+            try:
+                early = second.recv(65536)          # served early only if first was evicted
+            except TimeoutError:
+                early = b""
+            first.sendall(malformed.GOOD)
+            first_reply = b""
+            try:
+                while chunk := first.recv(65536):
+                    first_reply += chunk
+            except ConnectionResetError:
+                pass
+            second.settimeout(5)
+            second_reply = early
+            while chunk := second.recv(65536):
+                second_reply += chunk
+    assert first_reply.startswith(b"HTTP/1.1 200"), (
+        f"the first connection was closed before its request was read: {first_reply!r}")
+    assert second_reply.startswith(b"HTTP/1.1 200"), second_reply
+
+
+def test_ch04_two_cookie_fields_are_joined_with_a_semicolon(tmp_path):
+    """Rule 3: a repeated field is joined with ", ", but cookies are separated by "; "
+    (RFC 9113 §8.2.3, RFC 6265 §4.2.1): "a=1, b=2" would read as one cookie a="1, b=2"."""
+    request = (b"GET / HTTP/1.1\r\nHost: x\r\nCookie: a=1\r\nCookie: b=2\r\n"
+               b"Connection: close\r\n\r\n")
+    with _misbehaving_server(tmp_path, "show_cookie") as server:
+        reply = _raw(server.port, request)
+    assert reply.endswith(b"\r\n\r\na=1; b=2"), reply

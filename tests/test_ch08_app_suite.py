@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -81,10 +80,7 @@ def test_ch08_check_server_passes_on_uvicorn():
 def test_ch08_app_suite_script_passes_check_server():
     with servers.script(APP_SUITE_DIR / "app_suite.py") as server:
         assert check_server(server.url, lifespan=True) == []
-        deadline = time.monotonic() + 5
-        while "Listening on" not in server.output() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert f"Listening on {server.url}" in server.output(), server.output()
+        assert f"Listening on {server.url}" in server.wait_for_output("Listening on")
 
 
 @pytest.mark.slow

@@ -42,12 +42,7 @@ def ours(parser: str, app: str = "apps:demo", *extra: str, **kwargs) -> servers.
 
 def wait_for_line(srv: servers.Server, line: str, timeout: float = 5.0) -> str:
     """Wait until the server has printed ``line`` (a readiness signal); return its output."""
-    deadline = time.monotonic() + timeout
-    output = srv.output()
-    while line not in output and time.monotonic() < deadline:
-        time.sleep(0.01)                        # poll interval, not a guess at timing
-        output = srv.output()
-    return output
+    return srv.wait_for_output(line, timeout=timeout)
 
 
 def get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:

@@ -129,7 +129,8 @@ def check_server(base_url: str, *, lifespan: bool = False, timeout: float = 5.0)
                 f"scope[{key!r}]: expected {value!r}, got {seen.get(key)!r}")
         names = [name for name, _ in seen["headers"]]
         assert all(name == name.lower() for name in names), (
-            f"header names in the scope must be lower-case, got {names}")
+            "header names in the scope should be lower-case (ASGI spec 2.5 says 'should'; "
+            f"every server in this course does it, and the app suite relies on it), got {names}")
         assert ["x-course-test", "Mixed-Case Value"] in seen["headers"], (
             f"expected header ['x-course-test', 'Mixed-Case Value'] in the scope, "
             f"got {seen['headers']}")

@@ -35,7 +35,9 @@ SUBSET = ["CL and TE together", "TE and CL together", "two different Content-Len
           "one huge header field", "two Host fields", "two Content-Type fields",
           "* with GET", "host:port with GET", "target without a leading /",
           "Content-Length as a trailer", "Host as a trailer", "malformed trailer line",
-          "endless header field (no CRLF)", "endless chunk-size line"]
+          "endless header field (no CRLF)", "endless chunk-size line",
+          "empty TE with Content-Length", "absolute-form with two Host fields",
+          "absolute-form without Host", "head just over 64 KiB"]
 CASES = [c for c in malformed.CASES if c.name in SUBSET]
 SLOW = [c for c in malformed.CASES if c.slow]
 

@@ -142,6 +142,8 @@ class Reader:
             if len(self.buf) > MAX_HEAD:
                 raise HTTPError(431, "request head too large")
             self.fill(deadline)
+        if end > MAX_HEAD:                      # it arrived whole, in one recv: still too large
+            raise HTTPError(431, "request head too large")
         self.buf = self.buf.lstrip(b"\r\n")     # empty lines before a request are ignored
         head, self.buf = self.buf[:end], self.buf[end + 4:]
         return head
