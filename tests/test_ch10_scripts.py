@@ -204,3 +204,15 @@ def test_ch10_starlette_chat_py_broadcasts_and_cleans_up():
             time.sleep(0.05)                         # polling the app's own count
             members = urllib.request.urlopen(srv.url + "/members", timeout=5).read()
         assert members == b"0", f"everyone left, yet /members says {members!r}"
+
+
+def test_ch10_compare_servers_py_serves_its_probe_app():
+    async def probe(url):
+        async with connect(url) as ws:
+            await ws.send("scope")
+            return await asyncio.wait_for(ws.recv(), 5)
+
+    with servers.script(CODE / "compare_servers.py", args=["--serve"]) as srv:
+        with urllib.request.urlopen(srv.url + "/", timeout=5) as response:
+            assert response.read() == b"a WebSocket probe\n"
+        assert '"spec_version": "2.4"' in asyncio.run(probe(ws_url(srv, "/probe")))
