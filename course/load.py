@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-__all__ = ["LoadResult", "measure", "run", "run_wrk", "wrk_available"]
+__all__ = ["LoadResult", "measure", "resolve_tool", "run", "run_wrk", "wrk_available"]
 
 
 @dataclass
@@ -205,6 +205,17 @@ def run_wrk(url: str, *, concurrency: int = 10, duration: float = 3.0, threads: 
     return LoadResult(tool="wrk", requests=int(total.group(1)), errors=errors, duration=seconds,
                       statuses=statuses, p50_ms=pct.get(50), p90_ms=pct.get(90),
                       p99_ms=pct.get(99))
+
+
+def resolve_tool(tool: str = "auto") -> str:
+    """The load generator :func:`measure` will use for ``tool``: ``"wrk"`` or ``"course.load"``.
+
+    ``"auto"`` means wrk when it is on PATH; any other name than ``"wrk"`` means the Python
+    client.
+    """
+    if tool == "wrk" or (tool == "auto" and wrk_available()):
+        return "wrk"
+    return "course.load"
 
 
 def measure(url: str, *, concurrency: int = 10, duration: float = 3.0, tool: str = "auto",

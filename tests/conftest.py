@@ -57,8 +57,10 @@ def chapter_param(chapter: toc.Chapter, *rest, suffix: str = ""):
 EXERCISES = {
     "ex1_ok": ("def f():\n    return 1\n", "passes"),
     "ex2_loop": ("def f():\n    while True:\n        pass\n", "timed out"),
-    "ex3_syntax": ("def f(:\n    return 1\n", "syntax error in exercises/01_demo/ex3_syntax.py, line 1"),
-    "ex4_import_hang": ("while True:\n    pass\n", "importing exercises/01_demo/ex4_import_hang.py never finished"),
+    "ex3_syntax": ("def f(:\n    return 1\n",
+                   "syntax error in exercises/01_demo/ex3_syntax.py, line 1"),
+    "ex4_import_hang": ("while True:\n    pass\n",
+                        "importing exercises/01_demo/ex4_import_hang.py never finished"),
     "ex5_stub": ('def f():\n    raise NotImplementedError("exercise 1.5: return 1")\n',
                  "exercise 1.5 is not done yet (TODO in exercises/01_demo/ex5_stub.py)"),
     "ex6_raises": ('raise RuntimeError("boom")\n', "raised RuntimeError: boom"),

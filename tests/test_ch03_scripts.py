@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from course import servers
-from course.testing import raw_http
 from course.settings import ROOT
+from course.testing import raw_http
 
 CODE = ROOT / "code" / "03_wsgi_callables"
 

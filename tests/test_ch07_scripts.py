@@ -31,7 +31,8 @@ def test_backend_asgi_reports_itself_and_honours_trust():
         assert headers["x-backend"] == "b7"
         # 127.0.0.1 is trusted by default: uvicorn takes client and scheme from the headers
         assert seen["client"][0] == "203.0.113.7" and seen["scheme"] == "https"
-    with servers.script(CODE / "backend_asgi.py", args=["--forwarded-allow-ips", "10.9.9.9"]) as app:
+    trusting_someone_else = ["--forwarded-allow-ips", "10.9.9.9"]
+    with servers.script(CODE / "backend_asgi.py", args=trusting_someone_else) as app:
         seen = json.loads(get(app.url + "/", {"X-Forwarded-For": "203.0.113.7"})[2])
         assert seen["client"][0] == "127.0.0.1", "an untrusted peer's X-Forwarded-For is ignored"
 

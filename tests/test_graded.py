@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from course import grading
 from conftest import TOC, chapter_param
+from course import grading
 
 CHAPTERS = [chapter_param(ch) for ch in TOC.chapters if TOC.exercises_of(ch.number)]
 

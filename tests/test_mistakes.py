@@ -29,33 +29,44 @@ def _exercise_of(path: Path) -> toc.Exercise:
     raise LookupError(f"{path}: no exercise {path.parent.name}/{number}_* in course.toml")
 
 
-def _entries() -> list:
-    params = []
+def _catalogue() -> dict[toc.Exercise, list[Path]]:
+    entries: dict[toc.Exercise, list[Path]] = {}
     for path in sorted(MISTAKES.glob("*/ex*_*")):
-        if path.suffix == ".pyc" or path.is_dir():
-            continue
-        chapter = path.parent.name[:2]
-        params.append(pytest.param(path, id=f"ch{chapter}-{path.stem}"))
-    return params
+        if path.is_file() and path.suffix != ".pyc":
+            entries.setdefault(_exercise_of(path), []).append(path)
+    return entries
 
 
-@pytest.mark.parametrize("mistake", _entries())
-def test_every_mistake_fails_a_graded_test(mistake: Path):
-    first_line = mistake.read_text().splitlines()[0]
-    assert "Mistake:" in first_line, (
-        f"{mistake.name}: the first line must say which mistake it is ('Mistake: …')")
-    exercise = _exercise_of(mistake)
-    result = grading.grade_file(exercise, mistake, stop_at_first_failure=True)
-    assert not result.error, f"{mistake.name}: could not be graded: {result.error}"
-    assert not result.passed, (
-        f"{mistake.name} passes every graded test of exercise {exercise.id}: "
-        f"{first_line.strip()} -- add a test that catches it")
+CATALOGUE = _catalogue()
+
+
+@pytest.mark.parametrize("exercise", [
+    pytest.param(ex, id=f"ch{ex.chapter:02d}-{Path(ex.file).stem.split('_', 1)[0]}")
+    for ex in CATALOGUE])
+def test_every_mistake_fails_a_graded_test(exercise: toc.Exercise):
+    """One child pytest grades all of an exercise's mistakes, each stopping at its first
+    failure (`course.grading.grade_files`)."""
+    problems = []
+    mistakes = CATALOGUE[exercise]
+    for mistake in mistakes:
+        first_line = mistake.read_text().splitlines()[0]
+        if "Mistake:" not in first_line:
+            problems.append(f"{mistake.name}: the first line must say which mistake it is "
+                            "('Mistake: …')")
     # the grader's own words when a file cannot be loaded (course/grading/pytest_plugin.py)
     load_errors = ("syntax error in ", "importing ")
-    said = result.message.removeprefix(f"exercise {exercise.id}: ")
-    assert not said.startswith(load_errors), (
-        f"{mistake.name} fails only because it cannot be loaded, not because a test caught "
-        f"the mistake: {result.message}")
+    for mistake, result in grading.grade_files(exercise, mistakes).items():
+        first_line = mistake.read_text().splitlines()[0].strip()
+        said = result.message.removeprefix(f"exercise {exercise.id}: ")
+        if result.error:
+            problems.append(f"{mistake.name}: could not be graded: {result.error}")
+        elif result.passed:
+            problems.append(f"{mistake.name} passes every graded test of exercise "
+                            f"{exercise.id}: {first_line} -- add a test that catches it")
+        elif said.startswith(load_errors):
+            problems.append(f"{mistake.name} fails only because it cannot be loaded, not "
+                            f"because a test caught the mistake: {result.message}")
+    assert not problems, "\n".join(problems)
 
 
 MIN_PER_EXERCISE = 3

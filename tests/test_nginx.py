@@ -17,7 +17,8 @@ def test_find_nginx_and_version():
 
 
 def test_render_fills_placeholders_and_rejects_missing_ones():
-    assert nginx.render("listen {{port}}; root {{ dir }};", port=80, dir="/x") == "listen 80; root /x;"
+    rendered = nginx.render("listen {{port}}; root {{ dir }};", port=80, dir="/x")
+    assert rendered == "listen 80; root /x;"
     with pytest.raises(KeyError, match="backend"):
         nginx.render("proxy_pass http://{{backend}};")
 
@@ -35,7 +36,8 @@ def test_proxy_reload_and_logs(tmp_path):
             nginx.Nginx(config, app=app.port, dir=tmp_path) as web:
         assert requests.get(web.url + "/static/index.html", timeout=5).text == "hello from disk"
         assert requests.get(web.url + "/", timeout=5).status_code == 200
-        web.reload(config.replace("location / {", "location = /gone { return 410; }\n location / {"))
+        gone = "location = /gone { return 410; }\n location / {"
+        web.reload(config.replace("location / {", gone))
         assert requests.get(web.url + "/gone", timeout=5).status_code == 410
         log = web.access_log()
         assert any('"GET /static/index.html HTTP/1.1" 200' in line for line in log)
@@ -46,7 +48,8 @@ def test_proxy_reload_and_logs(tmp_path):
 
 def test_config_error_shows_nginx_message_with_your_line_number():
     with pytest.raises(nginx.NginxConfigError) as info:
-        nginx.Nginx("server {\n    listen 127.0.0.1:{{port}};\n    proxy_buffering maybe;\n}").start()
+        bad = "server {\n    listen 127.0.0.1:{{port}};\n    proxy_buffering maybe;\n}"
+        nginx.Nginx(bad).start()
     message = str(info.value)
     assert "nginx rejected the configuration" in message
     assert "proxy_buffering" in message and "in your config, line 3" in message

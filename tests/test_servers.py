@@ -24,7 +24,8 @@ def test_start_serves_on_a_free_loopback_port_and_stops():
 
 def test_a_server_that_dies_raises_with_its_own_output():
     with pytest.raises(servers.ServerError) as info:
-        servers.start([sys.executable, "-c", "import sys; print('bad config, giving up'); sys.exit(3)"],
+        gives_up = "import sys; print('bad config, giving up'); sys.exit(3)"
+        servers.start([sys.executable, "-c", gives_up],
                       name="quitter")
     message = str(info.value)
     assert "quitter did not start" in message and "exited with code 3" in message

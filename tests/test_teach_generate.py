@@ -6,7 +6,7 @@ import nbformat
 from test_teach_nav import TWO_CHAPTERS, _notebook_with_outputs
 
 from course import cli
-from course.grading import toc
+from course.grading import stubs, toc
 from course.teaching import classroom, generated, nav, readme
 
 
@@ -23,6 +23,7 @@ def test_generate_check_then_write_then_check(tmp_path, monkeypatch, capsys):
     guide.write_text(f"# Guide\n\n{start}\n{end}\n")
     monkeypatch.setattr(toc, "ROOT", tmp_path)
     monkeypatch.setattr(readme, "README", tmp_path / "README.md")
+    monkeypatch.setattr(stubs, "MANIFEST", tmp_path / "exercises" / ".stubs.sha256")
     monkeypatch.setattr(toc, "load", lambda *a, **k: t)
     monkeypatch.setattr(nav, "NOTEBOOK_DIR", notebooks)
     monkeypatch.setattr(classroom, "WORKFLOW", tmp_path / ".github" / "workflows" / "c.yml")
@@ -31,7 +32,7 @@ def test_generate_check_then_write_then_check(tmp_path, monkeypatch, capsys):
     assert cli.main(["generate", "--check"]) == 1
     out = capsys.readouterr().out
     for name in ("00_index.ipynb", "01_one.ipynb", "02_two.ipynb", "README.md", "c.yml",
-                 "INSTRUCTORS.md"):
+                 "INSTRUCTORS.md", ".stubs.sha256"):
         assert name in out, f"{name} should be reported out of date"
     assert not (notebooks / "00_index.ipynb").exists(), "--check writes nothing"
 

@@ -12,12 +12,14 @@ or under a real server (the module-level ``app`` is the WSGI callable)::
 Then try::
 
     curl -i http://127.0.0.1:8000/                          # index; note the X-Request-ID header
-    curl -i http://127.0.0.1:8000/api/notes -d '{"text": "hi"}'   # 201 Created, Location: /api/notes/1
+    curl -i http://127.0.0.1:8000/api/notes -d '{"text": "hi"}'
+                                 # 201 Created, Location: /api/notes/1
     curl -i http://127.0.0.1:8000/api/notes/1               # the note as JSON
     curl -i http://127.0.0.1:8000/api/notes/99              # 404 Not Found
     curl -i -X PUT http://127.0.0.1:8000/api/notes          # 405, Allow: GET, HEAD, POST
     curl -s http://127.0.0.1:8000/api/whoami -H 'X-Forwarded-For: 6.6.6.6'
-                                 # "client" stays 127.0.0.1 unless you passed --trust-proxy 127.0.0.1
+                                 # "client" stays 127.0.0.1 unless you passed
+                                 # --trust-proxy 127.0.0.1
 
 The server's stderr gets one line per request from the RequestId middleware: the id, the
 status, the time to the headers and the time to the end of the body.

@@ -46,7 +46,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"Listening on http://{args.host}:{args.port}  (Flask's development server)",
           flush=True)
-    app.run(host=args.host, port=args.port)      # fine on a laptop; see the chapter for why not more
+    app.run(host=args.host, port=args.port)  # fine on a laptop; the chapter says why not more
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The blocking problem, measured: sync workers vs gthread on an endpoint that waits 100 ms.
 
     python code/06_gunicorn_and_concurrency/blocking_benchmark.py
-    python code/06_gunicorn_and_concurrency/blocking_benchmark.py --concurrency 100 --plot /tmp/06.png
+    python code/06_gunicorn_and_concurrency/blocking_benchmark.py --concurrency 100 \
+        --plot /tmp/06.png
     python code/06_gunicorn_and_concurrency/blocking_benchmark.py --quick --duration 1 --runs 1
 
 Each configuration is a real gunicorn serving ``blocking_app:app`` on 127.0.0.1 and a free port;
@@ -141,7 +142,7 @@ def main() -> None:
           f"{args.duration:g} s per configuration")
     measured = [measure(c, args.concurrency, args.duration, args.runs, args.warmup, tool)
                 for c in configs]
-    rows = list(zip(configs, measured))
+    rows = list(zip(configs, measured, strict=True))
     print()
     print(table(rows, args.concurrency))
     sync1 = measured[0]
@@ -149,8 +150,9 @@ def main() -> None:
     for line in bench.ratio_lines(measured, measured[-1].name):
         print(line)
     print("rows well under 1.0 hit a limit the model leaves out: CPU (see the docstring)")
-    print(f"model: {configs[-1].name} / {sync1.name} = "
-          f"{configs[-1].model_rps(args.concurrency) / configs[0].model_rps(args.concurrency):.2f}×")
+    model_ratio = (configs[-1].model_rps(args.concurrency)
+                   / configs[0].model_rps(args.concurrency))
+    print(f"model: {configs[-1].name} / {sync1.name} = {model_ratio:.2f}×")
     if args.plot:
         plot(rows, args.concurrency, args.plot)
 

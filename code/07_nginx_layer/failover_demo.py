@@ -20,7 +20,8 @@ working on are cut off.  It is done three times, with three nginx configs:
 It prints one table row per run: requests, failed requests, requests each backend answered
 (from nginx's access log, ``$upstream_addr``), and how many times nginx tried dead b1 (the
 ``[error]`` lines of nginx's error log for b1: one per failed attempt; the ``[warn] upstream
-server temporarily disabled`` lines that ``max_fails`` adds are not attempts).  Expect many failures in the first row (nginx keeps sending b1 its share),
+server temporarily disabled`` lines that ``max_fails`` adds are not attempts).  Expect many
+failures in the first row (nginx keeps sending b1 its share),
 a few in the second (b1 is benched for ``fail_timeout`` after each failure), 0 in the third.
 """
 
@@ -78,7 +79,8 @@ def start_backends() -> list[servers.Server]:
     return started
 
 
-def one_run(next_upstream: str, health: str, duration: float, concurrency: int) -> dict[str, object]:
+def one_run(next_upstream: str, health: str, duration: float,
+            concurrency: int) -> dict[str, object]:
     backends = start_backends()
     try:
         addrs = {f"127.0.0.1:{b.port}": f"b{i}" for i, b in enumerate(backends, start=1)}

@@ -28,8 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # find `course` from a clone
 
-from course import servers  # noqa: E402
 from check_server import APP_SUITE, check_server  # noqa: E402 - this folder
+
+from course import servers  # noqa: E402
 
 PY = sys.executable
 COMMANDS = {

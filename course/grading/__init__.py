@@ -8,6 +8,13 @@ runner         -- run an exercise's graded tests in a child pytest and build the
 progress       -- what ``python -m course check`` remembers between runs
 """
 
-from course.grading.runner import ExerciseResult, TestOutcome, grade, grade_file, report_dict
+from course.grading.runner import (
+    ExerciseResult,
+    TestOutcome,
+    grade,
+    grade_file,
+    grade_files,
+    report_dict,
+)
 
-__all__ = ["ExerciseResult", "TestOutcome", "grade", "grade_file", "report_dict"]
+__all__ = ["ExerciseResult", "TestOutcome", "grade", "grade_file", "grade_files", "report_dict"]

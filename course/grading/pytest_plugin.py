@@ -37,7 +37,10 @@ from course.grading import toc
 from course.modules import load_path
 
 _loaded: dict[Path, ModuleType | BaseException] = {}
-_timed_out: set[str] = set()   # exercises with a test that hit its timeout
+# (exercise id, variant) pairs: a variant is one of several files graded in one run
+# (``--exercise-file`` given more than once); "" when a run grades one file.
+_timed_out: set[tuple[str, str]] = set()   # a test of it hit its timeout
+_caught: set[tuple[str, str]] = set()      # a test of it failed (--stop-each-file-...)
 
 
 class ExerciseLoadError(Exception):
@@ -51,9 +54,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="grade exercises/ (default) or solutions/")
     group.addoption("--course-results", default=None,
                     help="append one JSON line per graded test to this file")
-    group.addoption("--exercise-file", default=os.environ.get("COURSE_EXERCISE_FILE"),
+    group.addoption("--exercise-file", action="append", default=None,
                     help="grade this file instead of the target's copy of the exercise whose "
-                         "tests run (the maintainers' mistakes catalogue uses it)")
+                         "tests run; give it several times to grade each file in turn (the "
+                         "maintainers' mistakes catalogue does)")
+    group.addoption("--stop-each-file-at-first-failure", action="store_true",
+                    help="with several --exercise-file: once a file fails a test, skip its "
+                         "other tests")
+
+
+def _exercise_files(config: pytest.Config) -> list[Path]:
+    given = config.getoption("--exercise-file") or []
+    if not given and os.environ.get("COURSE_EXERCISE_FILE"):
+        given = [os.environ["COURSE_EXERCISE_FILE"]]
+    return [Path(path).resolve() for path in given]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Several --exercise-file: every test that uses the exercise runs once per file."""
+    files = _exercise_files(metafunc.config)
+    if len(files) > 1 and "exercise_file" in metafunc.fixturenames:
+        metafunc.parametrize("exercise_file", files, indirect=True,
+                             ids=[path.stem for path in files])
+
+
+def _variant(item: pytest.Item) -> str:
+    """The stem of the file this test grades when a run grades several, else ""."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or "exercise_file" not in callspec.params:
+        return ""
+    return Path(callspec.params["exercise_file"]).stem
 
 
 def _target(config: pytest.Config) -> str:
@@ -118,9 +148,11 @@ def exercise_info(request: pytest.FixtureRequest) -> toc.Exercise:
 
 @pytest.fixture
 def exercise_file(request: pytest.FixtureRequest, exercise_info: toc.Exercise) -> Path:
-    override = request.config.getoption("--exercise-file")
-    if override:
-        return Path(override).resolve()
+    if hasattr(request, "param"):           # one of several --exercise-file
+        return Path(request.param)
+    files = _exercise_files(request.config)
+    if files:
+        return files[0]
     return exercise_info.path(_target(request.config))
 
 
@@ -138,6 +170,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if ex is None:
             continue
         item.user_properties.append(("exercise", ex.id))
+        item.user_properties.append(("variant", _variant(item)))
         if item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(ex.timeout))
         if "posix" in ex.requires and os.name != "posix":
@@ -147,9 +180,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     ex = _exercise_for(item.path)
-    if ex is not None and ex.id in _timed_out:
+    if ex is None:
+        return
+    key = (ex.id, _variant(item))
+    if key in _timed_out:
         # One hang is enough to know: don't make the learner wait for every other test.
         pytest.fail(f"not run: an earlier test of exercise {ex.id} timed out", pytrace=False)
+    if key in _caught:
+        pytest.skip("an earlier test already failed on this file")
 
 
 def _not_done(text: str) -> bool:
@@ -196,10 +234,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     ex = _exercise_for(item.path)
     if ex is None or not report.failed:
         return
+    key = (ex.id, _variant(item))
+    if item.config.getoption("--stop-each-file-at-first-failure"):
+        _caught.add(key)
     target = _target(item.config)
     message = one_line(report, ex, target)
     if message.startswith("timed out"):
-        _timed_out.add(ex.id)
+        _timed_out.add(key)
     report.user_properties.append(("message", message))
     if message == f"exercise {ex.id} is not done yet (TODO in {target}/{ex.file})":
         report.longrepr = message  # the stub's NotImplementedError: no traceback wall
@@ -217,7 +258,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         return
     outcome = "failed" if report.failed else "skipped" if report.skipped else "passed"
     line = {"nodeid": report.nodeid, "exercise": props["exercise"], "when": report.when,
-            "outcome": outcome, "message": props.get("message", "")}
+            "outcome": outcome, "message": props.get("message", ""),
+            "variant": props.get("variant", "")}
     if report.skipped and not line["message"]:
         longrepr = report.longrepr
         line["message"] = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from course.grading import stubs, toc
 
-__all__ = ["ExerciseResult", "TestOutcome", "grade", "grade_file", "report_dict"]
+__all__ = ["ExerciseResult", "TestOutcome", "grade", "grade_file", "grade_files", "report_dict"]
 
 
 @dataclass
@@ -196,21 +196,35 @@ def grade(exercises: Iterable[toc.Exercise], target: str = "exercises",
     return [results[ex.id] for ex in exercises]
 
 
-def grade_file(exercise: toc.Exercise, path: Path, stop_at_first_failure: bool = False
-               ) -> ExerciseResult:
-    """Run ``exercise``'s graded tests against the file at ``path`` instead of its stub.
+def grade_files(exercise: toc.Exercise, paths: list[Path]) -> dict[Path, ExerciseResult]:
+    """Run ``exercise``'s graded tests against each file in ``paths`` instead of its stub.
 
-    The maintainers' mistakes catalogue uses it: each entry must fail at least one test.
+    One child pytest grades them all (each test runs once per file) and stops grading a
+    file at its first failure.  The maintainers' mistakes catalogue uses it: every file
+    must fail at least one test.
     """
-    result = ExerciseResult(exercise)
-    extra = ["--exercise-file", str(path), *(["-x"] if stop_at_first_failure else [])]
-    lines, output, finished = _run_pytest([exercise.test_file], "solutions",
-                                          _chapter_watchdog([exercise]), extra)
-    _collect({exercise.id: result}, lines)
-    if not result.tests:
-        result.error = (_collection_error(output) if finished
-                        else f"grading {path.name} did not finish")
-    return result
+    by_stem = {path.stem: path for path in paths}
+    results = {path: ExerciseResult(exercise) for path in paths}
+    extra = ["--stop-each-file-at-first-failure"]
+    for path in paths:
+        extra += ["--exercise-file", str(path)]
+    timeout = _chapter_watchdog([exercise]) * len(paths)
+    lines, output, finished = _run_pytest([exercise.test_file], "solutions", timeout, extra)
+    for line in lines:
+        graded = by_stem.get(line.get("variant", "")) if len(paths) > 1 else paths[0]
+        if graded is not None:
+            results[graded].tests.append(
+                TestOutcome(line["nodeid"], line["outcome"], line["message"]))
+    for path, result in results.items():
+        if not result.tests:
+            result.error = (_collection_error(output) if finished
+                            else f"grading {path.name} did not finish")
+    return results
+
+
+def grade_file(exercise: toc.Exercise, path: Path) -> ExerciseResult:
+    """Run ``exercise``'s graded tests against the file at ``path`` instead of its stub."""
+    return grade_files(exercise, [path])[path]
 
 
 def report_dict(results: list[ExerciseResult]) -> dict:

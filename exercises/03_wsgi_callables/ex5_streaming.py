@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 class Ticker:
     """A resource that must be closed (think: a database cursor, an open file, a lock)."""
 
-    opened: list["Ticker"] = []          # every Ticker ever created, for the tests to inspect
+    opened: list[Ticker] = []          # every Ticker ever created, for the tests to inspect
 
     def __init__(self, count: int, delay: float = 0.0) -> None:
         self.count = count

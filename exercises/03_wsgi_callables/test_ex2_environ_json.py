@@ -25,7 +25,8 @@ def report(exercise, **request):
     try:
         return json.loads(response.body.decode("utf-8"))
     except ValueError as exc:
-        raise AssertionError(f"the body is not UTF-8 JSON ({exc}): {response.body[:80]!r}")
+        raise AssertionError(
+            f"the body is not UTF-8 JSON ({exc}): {response.body[:80]!r}") from None
 
 
 def test_reports_the_request_line_and_wsgi_keys(exercise):
@@ -66,7 +67,7 @@ def test_content_type_and_length_have_no_http_prefix(exercise):
 
 
 def test_path_is_decoded_from_latin1_native_string(exercise):
-    wire = "/café/ünïcode".encode("utf-8").decode("latin-1")     # what a server puts in environ
+    wire = "/café/ünïcode".encode().decode("latin-1")     # what a server puts in environ
     data = report(exercise, path=wire)
     assert data["path"] == "/café/ünïcode", (
         "PEP 3333 native strings: PATH_INFO holds the wire bytes decoded as latin-1 "

@@ -9,7 +9,8 @@ vanishes.  Run it and see:
         ex2_shared_counter:app
     # in another shell: 400 hits from 8 clients at once, then read the count
     python -c "import concurrent.futures as f, urllib.request as u; \
-      list(f.ThreadPoolExecutor(8).map(lambda _: u.urlopen('http://127.0.0.1:8000/hit').read(), range(400)))"
+      hit = lambda _: u.urlopen('http://127.0.0.1:8000/hit').read(); \
+      list(f.ThreadPoolExecutor(8).map(hit, range(400)))"
     curl http://127.0.0.1:8000/count        # fewer than 400
 
 The task: make it correct under concurrent requests.

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 class Ticker:
     """A resource that must be closed (think: a database cursor, an open file, a lock)."""
 
-    opened: list["Ticker"] = []          # every Ticker ever created, for the tests to inspect
+    opened: list[Ticker] = []          # every Ticker ever created, for the tests to inspect
 
     def __init__(self, count: int, delay: float = 0.0) -> None:
         self.count = count

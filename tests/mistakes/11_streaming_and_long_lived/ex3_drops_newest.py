@@ -1,0 +1,34 @@
+"""Mistake: when full, the new item is refused instead of the oldest dropped, so the client gets
+stale news."""
+
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+
+class Mailbox:
+    def __init__(self, maxsize: int) -> None:
+        if type(maxsize) is not int or maxsize < 1:
+            raise ValueError(f"maxsize is an int >= 1, got {maxsize!r}")
+        self.maxsize = maxsize
+        self.dropped = 0
+        self.items: deque[bytes] = deque()
+        self.arrived = asyncio.Event()
+
+    def publish(self, item: bytes) -> None:
+        if len(self.items) == self.maxsize:
+            self.dropped += 1
+            return
+        self.items.append(item)
+        self.arrived.set()
+
+    async def next(self) -> bytes:
+        while not self.items:
+            self.arrived.clear()
+            await self.arrived.wait()
+        return self.items.popleft()
+
+    def __len__(self) -> int:
+        return len(self.items)

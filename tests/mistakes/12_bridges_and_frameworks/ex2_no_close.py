@@ -1,0 +1,153 @@
+"""Mistake: never calls the iterable's close() (like asgiref's WsgiToAsgi).
+
+``WsgiToAsgi(wsgi_app, workers=8)`` is an ASGI app that runs a WSGI app.  asgiref's adapter
+of the same name runs one request at a time (``sync_to_async`` with
+``thread_sensitive=True``) and never calls ``close()``; yours does better.  The rules:
+
+1. ``http``: read the *whole* request body first (``http.request`` messages until
+   ``more_body`` is false) and give it to the app as ``wsgi.input``; ``build_environ``
+   below does the rest of the environ.  If ``receive`` says ``http.disconnect`` before the
+   body is complete, return without calling the app.
+2. The WSGI app blocks, so it never runs on the event loop: run it (the call *and* the
+   iteration over its body) in a ``concurrent.futures.ThreadPoolExecutor`` of
+   ``workers`` threads made in ``__init__``.  Several requests run at once, at most
+   ``workers`` of them.
+3. ``start_response(status, headers)``: send ``http.response.start`` with the status as an
+   int (``"404 Not Found"`` -> 404) and the headers as ``(name, value)`` bytes pairs with
+   lower-case names -- just before the first non-empty body chunk, or at the end for an
+   empty body.
+4. Stream: each non-empty chunk the iterable yields becomes its own ``http.response.body``
+   with ``more_body=True``, sent before the next chunk is asked for; then one final
+   ``http.response.body`` with ``more_body=False``.  From the worker thread, hand a coroutine
+   to the loop with ``asyncio.run_coroutine_threadsafe(send(message), loop).result()``.
+5. ``close()``: if the iterable has one, call it exactly once -- also when iterating raised
+   (then let the exception propagate: the server answers 500 or cuts the connection).
+6. ``lifespan``: a WSGI app has nothing to start: answer ``lifespan.startup.complete`` and
+   ``lifespan.shutdown.complete``.  ``websocket``: refuse with ``{"type": "websocket.close"}``.
+
+Try it: ``python -m course check 12``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def build_environ(scope: dict, body: bytes) -> dict:
+    """A PEP 3333 environ for an ASGI ``http`` scope and the whole request body (given)."""
+    environ = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
+        "PATH_INFO": scope["path"].encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": scope.get("query_string", b"").decode("latin-1"),
+        "SERVER_NAME": (scope.get("server") or ("localhost", 80))[0],
+        "SERVER_PORT": str((scope.get("server") or ("localhost", 80))[1]),
+        "SERVER_PROTOCOL": f"HTTP/{scope.get('http_version', '1.1')}",
+        "REMOTE_ADDR": (scope.get("client") or ("", 0))[0],
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in scope.get("headers", []):
+        key = name.decode("latin-1").upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            environ[key] = value.decode("latin-1")
+            continue
+        key = "HTTP_" + key
+        if key in environ:
+            environ[key] += "," + value.decode("latin-1")
+        else:
+            environ[key] = value.decode("latin-1")
+    return environ
+
+
+class WsgiToAsgi:
+    """An ASGI app that runs ``wsgi_app`` in a pool of ``workers`` threads."""
+
+    def __init__(self, wsgi_app: WSGIApp, workers: int = 8) -> None:
+        self.wsgi_app = wsgi_app
+        self.workers = workers
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wsgi")
+
+    async def __call__(self, scope: dict, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.lifespan(receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close"})
+            return
+        body = await self.read_body(receive)
+        if body is None:
+            return                                  # the client left before the body came
+        loop = asyncio.get_running_loop()
+
+        def send_from_thread(message: Message) -> None:
+            asyncio.run_coroutine_threadsafe(send(message), loop).result()
+
+        environ = build_environ(scope, body)
+        await loop.run_in_executor(self.executor, self.run_wsgi, environ, send_from_thread)
+
+    @staticmethod
+    async def read_body(receive: Receive) -> bytes | None:
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    @staticmethod
+    async def lifespan(receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    def run_wsgi(self, environ: dict, send: Callable[[Message], None]) -> None:
+        """In a worker thread: call the app, stream its body, always close it."""
+        response: dict[str, Any] = {"start": None, "sent": False}
+
+        def start_response(status: str, headers: list, exc_info: Any = None) -> None:
+            response["start"] = {
+                "type": "http.response.start",
+                "status": int(status.split(" ", 1)[0]),
+                "headers": [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                            for name, value in headers],
+            }
+
+        def send_start_once() -> None:
+            if not response["sent"]:
+                response["sent"] = True
+                send(response["start"])
+
+        iterable = self.wsgi_app(environ, start_response)
+        try:
+            for chunk in iterable:
+                if not chunk:
+                    continue
+                send_start_once()
+                send({"type": "http.response.body", "body": bytes(chunk), "more_body": True})
+            send_start_once()
+            send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            pass

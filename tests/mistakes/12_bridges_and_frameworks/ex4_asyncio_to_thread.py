@@ -1,0 +1,42 @@
+"""Mistake: uses asyncio.to_thread, whose default executor ignores anyio's limiter.
+
+See the stub in ``exercises/12_bridges_and_frameworks/ex4_unblock_fastapi.py`` for the rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+REPORT_SECONDS = 0.5
+THREAD_TOKENS = 60
+
+
+def slow_report(rows: int) -> dict:
+    """A blocking call (given): it holds its thread REPORT_SECONDS."""
+    time.sleep(REPORT_SECONDS)
+    return {"rows": rows, "total": rows * (rows + 1) // 2}
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    # the default limiter belongs to the running event loop: size it once it runs
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREAD_TOKENS
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+
+
+@app.get("/report")
+async def report(rows: int = 10) -> dict:
+    return await asyncio.to_thread(slow_report, rows)
+
+
+@app.get("/health")
+async def health() -> dict:
+    return {"ok": True}
