@@ -6,7 +6,6 @@ See the stub in exercises/10_websockets/ex1_accept_key.py for the task.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"

@@ -74,7 +74,6 @@ def decode_frame(data: bytes) -> tuple[int, bool, bytes, int] | None:
         raise ProtocolError(1009, f"a {length}-byte frame is over the limit")
     if len(data) < position + 4 + length:
         return None
-    mask_key = data[position:position + 4]
     position += 4
     payload = data[position:position + length]
     return opcode, fin, payload, position + length

@@ -47,7 +47,6 @@ def decode_frame(data: bytes) -> tuple[int, bool, bytes, int] | None:
     first, second = data[0], data[1]
     fin = bool(first & 0x80)
     opcode = first & 0x0F
-    masked = bool(second & 0x80)
     length = second & 0x7F
     if first & 0x70:
         raise ProtocolError(1002, "RSV bit set without an extension")

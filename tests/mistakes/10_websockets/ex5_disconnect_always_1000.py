@@ -189,7 +189,7 @@ async def handle_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
         await read_frames(reader, session)
     try:
         await asyncio.wait_for(asyncio.shield(app_task), 2)
-    except (Exception, asyncio.TimeoutError):
+    except (TimeoutError, Exception):
         app_task.cancel()
     if session.state == "CONNECTING":                   # the app returned without a word
         writer.write(error_response(b"500 Internal Server Error"))
