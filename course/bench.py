@@ -89,7 +89,7 @@ def pair_ratios(subject: Sequence[float], other: Sequence[float]) -> list[float]
 
     Pairs with a zero (or missing) denominator are skipped: a ratio to nothing means nothing.
     """
-    return [a / b for a, b in zip(subject, other) if b]
+    return [a / b for a, b in zip(subject, other, strict=False) if b]
 
 
 def spread(values: Sequence[float]) -> tuple[float, float, float]:
@@ -99,16 +99,24 @@ def spread(values: Sequence[float]) -> tuple[float, float, float]:
     return statistics.median(values), min(values), max(values)
 
 
+# Pairs within 2 % of each other are a tie: a benchmark run's own rounding (a 1.00 s vs a
+# 1.01 s wrk run for the same request count) must not become "higher" or "lower".
+TIE_BAND = 0.02
+
+
 def verdict(low: float, high: float, pairs: int = 2) -> str:
     """What a spread of ratios ``[low, high]`` lets you say.
 
     ``"higher"`` when every pair is above 1, ``"lower"`` when every pair is below 1,
-    ``"no clear difference"`` when the spread contains 1.0 (the order changed between rounds),
-    and ``"one pair: no spread"`` when there was only one pair to judge by.
+    ``"no clear difference"`` when the spread contains 1.0 (the order changed between rounds)
+    or lies within :data:`TIE_BAND` of it, and ``"one pair: no spread"`` when there was only
+    one pair to judge by.
     """
     if pairs < 2:
         return "one pair: no spread"
     if low <= 1.0 <= high:
+        return NO_CLEAR_DIFFERENCE
+    if 1.0 - TIE_BAND <= low and high <= 1.0 + TIE_BAND:
         return NO_CLEAR_DIFFERENCE
     return "higher" if low > 1.0 else "lower"
 

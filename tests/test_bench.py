@@ -43,6 +43,9 @@ def test_spread_is_median_low_high():
     (1.0, 1.3, 3, "no clear difference"),   # touching 1.0 counts as crossing it
     (0.7, 1.0, 2, "no clear difference"),
     (1.5, 1.5, 1, "one pair: no spread"),
+    (0.99, 0.99, 2, "no clear difference"),  # within the tie band: rounding, not a result
+    (1.01, 1.02, 3, "no clear difference"),
+    (1.03, 1.05, 3, "higher"),              # just outside the band
 ])
 def test_verdict(low, high, pairs, want):
     assert bench.verdict(low, high, pairs) == want

@@ -6,9 +6,11 @@ Run it:
 
 Both routes stream ``mb`` megabytes in 64 KiB chunks.  A producer task makes the chunks (a
 fast source: a database cursor, a file, a feed) and the response loop ``await send(...)``s
-them.  Against a client that reads nothing, ``send`` soon blocks: uvicorn pauses the app
-once the socket's write buffer passes its high-water mark (``HIGH_WATER_LIMIT``, 64 KiB in
-``uvicorn/protocols/http/flow_control.py``).  What the producer does then is the point:
+them.  Against a client that reads nothing, ``send`` soon blocks: once the transport's
+write buffer passes the event loop's high-water mark (64 KiB by default, in asyncio and
+uvloop alike) the loop calls uvicorn's ``pause_writing``, and ``send`` waits in
+``flow.drain()`` until the client reads again (``uvicorn/protocols/http/flow_control.py``).
+What the producer does then is the point:
 
 * ``/naive?mb=100``   -- an unbounded ``asyncio.Queue``: the producer runs on and the whole
   body piles up in the server's memory;

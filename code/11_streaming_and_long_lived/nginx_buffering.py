@@ -1,6 +1,6 @@
 """What nginx does to a stream of Server-Sent Events: one table, measured live.
 
-Run it (one shot, about 10 s; needs nothing but the course's requirements):
+Run it (one shot, about 20 s; needs nothing but the course's requirements):
 
     python code/11_streaming_and_long_lived/nginx_buffering.py
 
@@ -15,11 +15,10 @@ event reached the client (seconds after the request), read off a raw socket:
 * ``buffering off``     -- ``proxy_buffering off``;
 * ``X-Accel-Buffering`` -- the app sends ``X-Accel-Buffering: no``, nginx config untouched;
 * ``read timeout``      -- ``proxy_read_timeout 800ms`` and events 1 s apart;
-* ``+ heartbeats``      -- the same, with an SSE comment every 0.4 s.  (Why not more often?
-  nginx renews a running timer only when the new deadline is at least 300 ms later than
-  the old one -- ``NGX_TIMER_LAZY_DELAY`` in ``src/event/ngx_event_timer.h`` -- so with a
-  sub-second timeout, heartbeats closer than 300 ms apart do not keep it alive.  With the
-  default 60 s timeout this never matters.)
+* ``+ heartbeats``      -- the same, with an SSE comment every 0.4 s: any bytes from the app
+  restart nginx's read timer, so a heartbeat shorter than the timeout keeps the stream open.
+  (nginx skips re-arming a timer whose new deadline is less than 300 ms later --
+  ``NGX_TIMER_LAZY_DELAY`` -- which only matters for timeouts close to the heartbeat.)
 
 A ``-`` means the event never arrived.  Try: change ``EVERY``, or add a row of your own to
 ``ROWS`` (the nginx directives go inside ``location /``).

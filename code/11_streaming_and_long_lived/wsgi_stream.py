@@ -8,7 +8,8 @@ Then ``curl -N 'http://127.0.0.1:8000/events?count=20&every=0.5'``.  Each stream
 gunicorn thread for its whole life: open five such curls and the fifth gets nothing until
 one of the first four ends -- its connection is accepted, but no thread is free to run the
 app.  The terminal logs ``stream #3 started`` when a thread picks a request up, and
-``stream #3 closed after 7 events (client gone)`` when gunicorn calls the body's
+``stream #3 closed after 7 events (client gone)`` -- 7 events written without an error; the
+write of the 8th failed -- when gunicorn calls the body's
 ``close()``: after the last event, or -- if the client hung up -- when a write to the
 dead socket fails.  Writing is the only way a WSGI app learns that the client left, so a
 generator that waits long between events finds out late.

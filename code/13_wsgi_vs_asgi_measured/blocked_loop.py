@@ -13,8 +13,8 @@ measure ``/fast``'s latency.  Four ways to serve the slow endpoint, interleaved 
 
 A monitor task inside the uvicorn app (``apps.LoopLagMonitor``) sleeps 10 ms in a loop and
 records how late it wakes: the loop lag.  What you should see: a table of /fast's p50/p99 and
-the worst loop lag per setup (the
-median over rounds of each round's worst), each p99 against the baseline pair by pair with its spread, and
+the worst loop lag per setup (the median over rounds of each round's worst), each p99 against
+the baseline pair by pair with its spread, and
 ``blocked_loop.json`` + ``blocked_loop.png``.
 """
 
@@ -80,7 +80,7 @@ def run(*, runs: int = 3, duration: float = 3.0, progress=print) -> dict:
              f"{runs} interleaved round(s) of {duration:g} s")
     with contextlib.ExitStack() as stack:
         running = start_servers(stack)
-        for name, (which, slow_path) in SETUPS.items():        # a warm-up each
+        for which, _slow_path in SETUPS.values():              # a warm-up each
             server = running[which]
             asyncio.run(_one_run(server.url + "/fast", None, min(duration, 0.5)))
         for k, name in bench.schedule(list(SETUPS), runs):

@@ -93,7 +93,7 @@ def run(*, levels=(100, 1000), runs: int = 2, duration: float = 3.0, tool: str =
                                 runs=runs, tool=tool, warmup=warmup, progress=progress,
                                 fresh=fresh)
         rows = []
-        for (name, workers, threads, _), measured in zip(configs, results):
+        for (name, workers, threads, _), measured in zip(configs, results, strict=True):
             model = model_rps(connections, workers, threads)
             rows.append({"name": name, "workers": workers, "threads": threads,
                          "model_rps": model, "observed_rps": measured.rps,
@@ -123,7 +123,7 @@ def table(level: dict) -> str:
 
 def plot(data: dict, axes) -> None:
     """One panel per connection count: model and observed req/s side by side, log scale."""
-    for ax, level in zip(axes, data["levels"]):
+    for ax, level in zip(axes, data["levels"], strict=True):
         rows = level["rows"]
         positions = range(len(rows))
         ax.bar([p - 0.2 for p in positions], [r["model_rps"] for r in rows], width=0.4,
@@ -159,7 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     fig.clf()
     axes = fig.subplots(1, len(data["levels"]), squeeze=False)[0]
     plot(data, axes)
-    print(f"\nsaved {save_json(args.out, 'budget', data)} and {save_figure(fig, args.out, 'budget')}")
+    saved_json = save_json(args.out, "budget", data)
+    saved_png = save_figure(fig, args.out, "budget")
+    print(f"\nsaved {saved_json} and {saved_png}")
 
 
 if __name__ == "__main__":

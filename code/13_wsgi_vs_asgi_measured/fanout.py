@@ -105,7 +105,7 @@ def run(*, levels=(100, 1000), broadcasts: int = 10, runs: int = 2, progress=pri
         hubs = {name: stack.enter_context(_start(name)) for name in (UVICORN, THREADS)}
         for clients in levels:
             per_run: dict[str, list[dict]] = {name: [] for name in hubs}
-            for name, server in hubs.items():                   # a warm-up each
+            for server in hubs.values():                        # a warm-up each
                 asyncio.run(broadcast_round(server.url.replace("http", "ws"), 10, 2))
             for k, name in bench.schedule(list(hubs), runs):
                 url = hubs[name].url.replace("http", "ws")

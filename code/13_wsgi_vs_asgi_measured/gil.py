@@ -13,11 +13,9 @@ What you should see: tasks per second for each setup, then processes over thread
 pair with its spread -- "no clear difference" with one worker, more than 1 with several workers
 on a machine with several idle cores -- and how each kind scales from 1 worker to one per core:
 threads stay near 1.0 (the GIL lets one thread run Python at a time), processes approach the
-number of cores.  On a machine busy with other work both can move: the kernel shares cores
-among the threads of every process, and a second thread can win CPU time from other programs
-without running any Python in parallel.  (On a
-free-threaded Python build, 3.13t and later, threads would scale too.)  Saves ``gil.json`` and
-``gil.png``.
+number of cores.  On a machine busy with other work both can move, and the spreads widen:
+the cores the processes would use may not be free.  (On a free-threaded Python build, 3.13t
+and later, threads would scale too.)  Saves ``gil.json`` and ``gil.png``.
 """
 
 from __future__ import annotations

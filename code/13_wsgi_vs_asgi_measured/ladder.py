@@ -155,7 +155,9 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(data["ratio_lines"]))
     fig, ax = new_figure(9, 0.45 * len(data["contenders"]) + 1.5)
     plot(data, ax)
-    print(f"\nsaved {save_json(args.out, 'ladder', data)} and {save_figure(fig, args.out, 'ladder')}")
+    saved_json = save_json(args.out, "ladder", data)
+    saved_png = save_figure(fig, args.out, "ladder")
+    print(f"\nsaved {saved_json} and {saved_png}")
 
 
 if __name__ == "__main__":

@@ -47,12 +47,13 @@ def quick(name: str, progress=print) -> dict:
     import idle_memory
     import ladder
 
-    quiet = lambda line: None
+    def quiet(line: str) -> None:
+        """Drop the experiments' progress lines: the table is what the notebook shows."""
     if name == "ladder":
         return ladder.run(runs=2, duration=1, warmup=0.5, concurrency=50,
                           only=["gunicorn gthread", "uvicorn"], progress=quiet)
     if name == "budget":
-        return budget.run(levels=(50,), runs=2, duration=1, warmup=0.5, fresh=False,
+        return budget.run(levels=(50,), runs=2, duration=1, warmup=0.5, fresh=True,
                           only=["gunicorn sync, 1 worker", budget.THREAD_PER_CONNECTION,
                                 budget.UVICORN], progress=quiet)
     if name == "idle_memory":
@@ -123,8 +124,11 @@ def row_faster(ladder: dict) -> Row:
     kinds = ladder["interfaces"]
     wsgi = [c for c in rows if kinds[c["name"]] == "WSGI"]
     asgi = [c for c in rows if kinds[c["name"]] == "ASGI"]
+    if not wsgi or not asgi:
+        return Row("ASGI is faster", "ladder.py",
+                   "not measured (the ladder needs a WSGI and an ASGI server)", "-")
     top_wsgi, top_asgi = wsgi[0], asgi[0]
-    pairs = [a / w for a, w in zip(top_asgi["rps"], top_wsgi["rps"]) if w]
+    pairs = [a / w for a, w in zip(top_asgi["rps"], top_wsgi["rps"], strict=True) if w]
     from course import bench
     ratio = bench.Ratio(top_asgi["name"], top_wsgi["name"], pairs).as_dict()
     measured = (f"hello world, {len(rows)} servers: fastest ASGI ({top_asgi['name']}) / fastest "
@@ -170,10 +174,16 @@ def row_websocket(fanout: dict) -> Row:
 
 
 def _times_baseline(ratio: dict) -> str:
-    """A stored ``baseline / setup`` ratio read the other way: ``setup`` in baseline units."""
-    text = (f"{1 / ratio['median']:.1f}× the baseline's (spread {1 / ratio['high']:.1f}–"
-            f"{1 / ratio['low']:.1f})")
-    return text + (": no clear difference" if ratio["verdict"] == "no clear difference" else "")
+    """A stored ``baseline / setup`` ratio read the other way: ``setup`` in baseline units.
+
+    The pairs are inverted one by one (the median of inverses is not the inverse of the
+    median), so the numbers match a ratio line computed the same way.
+    """
+    from course import bench
+    inverse = bench.Ratio("setup", "baseline", [1 / pair for pair in ratio["pairs"] if pair])
+    text = (f"{inverse.median:.1f}× the baseline's (spread {inverse.low:.1f}–"
+            f"{inverse.high:.1f})")
+    return text + (": no clear difference" if inverse.verdict == "no clear difference" else "")
 
 
 def row_blocking(blocked: dict) -> Row:
@@ -186,8 +196,8 @@ def row_blocking(blocked: dict) -> Row:
                 f"{_times_baseline(bad)}, loop lag {lag:.0f} ms; the same sleep in a gthread "
                 f"worker: p99 {_times_baseline(wsgi)}")
     verdict = ("true of the signatures only: async def does not make code non-blocking -- a "
-               "blocking call inside it stalls every request on the loop, where a sync "
-               "worker loses one thread")
+               "blocking call inside it stalls every request on the loop, where a gthread "
+               "worker loses one of its threads")
     return Row("WSGI middleware is synchronous, ASGI's is not (so never blocks)",
                "blocked_loop.py", measured, verdict)
 
@@ -202,8 +212,8 @@ def row_gil(gil: dict) -> Row:
         verdict = ("false: threads (and one event loop) run Python on one core at a time; "
                    "CPU-bound work needs processes (workers)")
     else:
-        verdict = ("not shown in this run: processes were not clearly faster (a busy machine "
-                   "gives a process no free core)")
+        verdict = ("not shown in this run: processes were not clearly faster (on a shared "
+                   "machine the second core may not have been free)")
     return Row("Threads (or async) use every core for CPU work", "gil.py", measured, verdict)
 
 

@@ -2,9 +2,10 @@
 
 One publisher (a price feed, a chat room) fans events out to many SSE clients.  Each client
 gets a mailbox: the publisher drops events in, the client's response loop takes them out and
-``await send(...)``s them.  When a client stops reading, its ``send`` blocks (uvicorn pauses
-the app once the socket's buffer holds ``HIGH_WATER_LIMIT`` = 64 KiB) -- and a mailbox that
-simply grows keeps every event for that client in memory, for ever.  This one is bounded.
+``await send(...)``s them.  When a client stops reading, its ``send`` blocks (once the
+transport's write buffer passes the event loop's 64 KiB high-water mark, uvicorn's ``send``
+waits until the client reads) -- and a mailbox that simply grows keeps every event for that
+client in memory, for ever.  This one is bounded.
 
 Write the class ``Mailbox(maxsize)``:
 

@@ -92,7 +92,8 @@ def test_ping_stays_fast_under_uvicorn_while_reports_are_built(exercise_file):
                 t0 = time.perf_counter()
                 ping = _get(server.url + "/ping")
                 pings.append(time.perf_counter() - t0)
-                assert ping == (200, b"pong\n"), f"GET /ping should answer 200 b'pong\\n', got {ping}"
+                assert ping == (200, b"pong\n"), (
+                    f"GET /ping should answer 200 b'pong\\n', got {ping}")
             answers = [r.result() for r in reports]
     assert answers == [(200, b"report #1: all good\n"), (200, b"report #2: all good\n")], (
         f"two reports built at once under uvicorn should both answer 200 with build_report's "

@@ -17,7 +17,7 @@ def paired_ratios(a_runs: Sequence[float], b_runs: Sequence[float]) -> list[floa
         raise ValueError("no runs to compare")
     if any(b == 0 for b in b_runs):
         raise ValueError("a run of B measured 0: a ratio to nothing means nothing")
-    return [a / b for a, b in zip(a_runs, b_runs)]
+    return [a / b for a, b in zip(a_runs, b_runs, strict=True)]
 
 
 def summarize(ratios: Sequence[float]) -> tuple[float, float, float]:

@@ -1,4 +1,5 @@
-"""Mistake: no ValueError for arguments <= 0: zero clients gives a throughput of 0 instead of an error"""
+"""Mistake: no ValueError for arguments <= 0: zero clients gives a throughput of 0, not an error.
+"""
 
 from __future__ import annotations
 
