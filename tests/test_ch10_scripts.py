@@ -174,13 +174,13 @@ def test_ch10_wsgi_hijack_py_refuses_plain_pages_and_holds_the_worker():
 
 def test_ch10_compare_servers_py_prints_one_row_per_server():
     out = subprocess.run([sys.executable, str(CODE / "compare_servers.py"), "--only",
-                          "uvicorn (websockets-sansio)", "daphne"],
+                          "uvicorn (websockets-sansio)", "hypercorn"],
                          capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     rows = [line.split(" | ") for line in out.stdout.splitlines()]
-    assert [row[0] for row in rows] == ["uvicorn (websockets-sansio)", "daphne"], out.stdout
-    assert rows[0][1] == "2.4" and rows[0][2] == "4001 'bye now'", rows[0]
-    assert rows[1][1] == "(none)", rows[1]
+    assert [row[0] for row in rows] == ["uvicorn (websockets-sansio)", "hypercorn"], out.stdout
+    assert rows[0][1] == "2.4" and rows[0][2] == "4001 'bye now'", rows[0]   # uvicorn's code
+    assert rows[1][1] == "2.3" and len(rows[1]) == 6, rows[1]            # hypercorn's ws_stream
 
 
 def test_ch10_starlette_chat_py_broadcasts_and_cleans_up():

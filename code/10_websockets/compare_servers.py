@@ -8,7 +8,9 @@ Run it (it starts and stops every server itself, one at a time, on free ports):
 It prints one row per server: the ``spec_version`` in the websocket scope, whether the app's
 close reason reaches the client, what the app's ``websocket.disconnect`` says when the client
 closes with code 4002 and a reason, what the client sees when the server is stopped
-(SIGTERM), and the server's default ping interval (read from its installed code).
+(SIGTERM), and the server's default ping interval (read from its installed code).  A server that is
+not installed (daphne is optional: ``pip install -r requirements-servers.txt``) gets a row
+saying so.
 
 This file is also the app (``compare_servers:app``), so every server runs the same code.  To
 serve it yourself: ``python code/10_websockets/compare_servers.py --serve --port 8000``.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import sys
 import time
@@ -128,10 +131,20 @@ def second_disconnect_line(server, timeout: float = 5.0) -> str:
     return "(nothing printed)"
 
 
+def installed(name: str) -> bool:
+    """daphne is optional (requirements-servers.txt); the others come with the course."""
+    module = SERVERS[name][1]                      # argv is ["-m", module, ...]
+    return importlib.util.find_spec(module) is not None
+
+
 async def measure_async(name: str) -> dict:
     """One row of the table (for callers that already run an event loop: a notebook)."""
     from course import servers
 
+    if not installed(name):
+        missing = "not installed (pip install -r requirements-servers.txt)"
+        return {"server": name, "spec_version": missing, "close_seen": "-", "app_saw": "-",
+                "on_shutdown": "-", "ping_default": "-"}
     argv = [sys.executable, *SERVERS[name]]
     with servers.start(argv, cwd=HERE, name=name.split()[0]) as server:
         url = f"ws://127.0.0.1:{server.port}/probe"
