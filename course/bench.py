@@ -76,8 +76,12 @@ def setup_line(tool: str, *, concurrency: int, duration: float, runs: int) -> st
     """
     name = load.resolve_tool(tool)
     said = name if name == "wrk" else f"{name} (a Python client: it caps what it can measure)"
-    pinned = (f"servers on CPU {SERVER_CPU}, load on CPU {LOAD_CPU}" if can_pin()
-              else "not pinned (no taskset or one core)")
+    if not can_pin():
+        pinned = "not pinned (no taskset or one core)"
+    elif name == "wrk":
+        pinned = f"servers on CPU {SERVER_CPU}, load on CPU {LOAD_CPU}"
+    else:
+        pinned = f"servers on CPU {SERVER_CPU}, the Python client not pinned"
     return (f"load generator: {said}; {pinned}; {concurrency} connections; "
             f"{runs} interleaved round(s) of {duration:g} s after a warm-up each")
 
@@ -150,6 +154,20 @@ class Ratio:
     def clear(self) -> bool:
         """True when every pair agrees on which side of 1.0 the ratio is."""
         return self.verdict in ("higher", "lower")
+
+    def in_words(self) -> str:
+        """The verdict as a sentence a learner can read back, with the spread it rests on."""
+        a, b = self.subject, self.other
+        n = len(self.pairs)
+        rounds = f"spread {self.low:.2f}×–{self.high:.2f}× over {n} round{'s' * (n != 1)}"
+        if self.verdict == "higher":
+            return f"{a} measured higher {self.metric} than {b} in every round ({rounds})"
+        if self.verdict == "lower":
+            return f"{a} measured lower {self.metric} than {b} in every round ({rounds})"
+        if self.verdict == NO_CLEAR_DIFFERENCE:
+            return (f"{a} vs {b}: no clear difference, the order changed between rounds "
+                    f"or stayed within {TIE_BAND:.0%} ({rounds})")
+        return f"{a} vs {b}: one round only, no spread -- run more rounds"
 
     def line(self) -> str:
         """``A / B = 1.23× (spread 1.10–1.40 over 3 pairs)``, plus the verdict when unclear."""

@@ -16,6 +16,7 @@ allowed: load is never sent anywhere else.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import shutil
 import statistics
@@ -160,8 +161,17 @@ async def run_async(url: str, *, concurrency: int = 10, duration: float = 3.0,
 
 
 def run(url: str, **kwargs) -> LoadResult:
-    """Bounded load from Python: see the module docstring; keyword args as in :func:`run_async`."""
-    return asyncio.run(run_async(url, **kwargs))
+    """Bounded load from Python: see the module docstring; keyword args as in :func:`run_async`.
+
+    Works in a notebook too: where an event loop is already running (Jupyter), the load runs
+    on its own loop in a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(run_async(url, **kwargs))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run_async(url, **kwargs)).result()
 
 
 def wrk_available() -> bool:

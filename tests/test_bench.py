@@ -194,3 +194,12 @@ def test_compare_warms_up_with_the_contenders_warmup_concurrency():
     bench.compare([contender], runs=1, duration=1, warmup=0.5, drain=0, concurrency=50,
                   progress=lambda line: None, measure=fake_measure)
     assert calls == [(0.5, 2), (1, 50)], "warm-up with 2 connections, the run with 50"
+
+
+def test_a_ratio_in_words_says_the_verdict_and_its_spread():
+    ahead = bench.Ratio("ours", "theirs", [1.2, 1.5, 1.3])
+    assert ahead.in_words() == ("ours measured higher rps than theirs in every round "
+                                "(spread 1.20×–1.50× over 3 rounds)")
+    mixed = bench.Ratio("ours", "theirs", [0.8, 1.3])
+    assert "no clear difference" in mixed.in_words() and "0.80×–1.30×" in mixed.in_words()
+    assert "run more rounds" in bench.Ratio("ours", "theirs", [1.4]).in_words()
