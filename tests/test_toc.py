@@ -45,3 +45,12 @@ def test_stub_manifest_is_in_step_with_the_stubs():
     from course.grading import stubs
     assert stubs.MANIFEST.exists() and stubs.MANIFEST.read_text() == stubs.manifest_text(TOC), (
         "exercises/.stubs.sha256 is out of step with the stubs: run `python -m course generate`")
+
+
+def test_graded_test_files_have_unique_names():
+    """`python -m pytest exercises` imports every test file by its base name (pytest's default
+    import mode, with no __init__.py: a folder named 08_… cannot be a package): two chapters
+    with a test_ex1_hello.py would collide."""
+    names = [ex.test_file.name for ex in TOC.exercises]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    assert not twice, f"graded test files with the same name in two chapters: {twice}"

@@ -2,7 +2,7 @@
 
 Exercise 9.5 -- the whole server (reference solution): asyncio streams + h11.
 
-See the stub in exercises/09_asgi_server_from_scratch/ex5_server.py for the task.  The
+See the stub in exercises/09_asgi_server_from_scratch/ex5_asgi_server.py for the task.  The
 chapter's own server (code/09_asgi_server_from_scratch/asgi_server.py) uses asyncio's
 Protocol API instead of streams; this one is shorter and pulls the body from the socket
 only when the app asks for it.

@@ -1,6 +1,6 @@
 """Exercise 8.1 -- hello, ASGI, one message at a time (reference solution).
 
-The task and its rules are in the stub: exercises/08_asgi_messages/ex1_hello.py.
+The task and its rules are in the stub: exercises/08_asgi_messages/ex1_hello_asgi.py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Exercise 9.5 -- the whole server: asyncio + h11, serving an ASGI app to real clients.
 
-Run it:  ``python ex5_server.py --host 127.0.0.1 --port 8000``  -- it must print
+Run it:  ``python ex5_asgi_server.py --host 127.0.0.1 --port 8000``  -- it must print
 ``Listening on http://HOST:PORT`` (flush it) once it accepts connections.  Then
 ``curl -i http://127.0.0.1:8000/``, ``curl -N http://127.0.0.1:8000/stream``,
 ``curl -d hi http://127.0.0.1:8000/echo``.

@@ -1,7 +1,7 @@
 """Graded tests for exercise 9.5: your server, talked to by real clients.
 
 First in process (your ``serve`` as an asyncio task, a raw request over a real socket),
-then the real thing: ``python ex5_server.py --host 127.0.0.1 --port P`` started as a
+then the real thing: ``python ex5_asgi_server.py --host 127.0.0.1 --port P`` started as a
 process and talked to with ``http.client`` and raw sockets.
 """
 
