@@ -694,18 +694,22 @@ class Server:
 
 
 async def serve(config: Config, *, ready=None, stop: asyncio.Event | None = None,
-                handle_signals: bool = True) -> None:
+                handle_signals: bool = True,
+                protocol: type[HttpProtocol] | None = None) -> None:
     """Serve until SIGINT/SIGTERM (or until ``stop`` is set), then shut down gracefully.
 
     ``ready(port)`` is called once the socket listens.  Pass ``handle_signals=False`` when
     the event loop is not yours (a notebook kernel, a test): then set ``stop`` or cancel.
+    ``protocol`` is the class that handles each connection: :class:`HttpProtocol`, or a
+    subclass that adds to it (chapter 10's WebSocket upgrade).
     """
+    protocol = protocol or HttpProtocol
     loop = asyncio.get_running_loop()
     server = Server(config, loop)
     lifespan = Lifespan(config.app, server.lifespan_state)
     if config.lifespan != "off":
         await lifespan.startup()
-    listener = await loop.create_server(lambda: HttpProtocol(server),
+    listener = await loop.create_server(lambda: protocol(server),
                                         config.host, config.port, backlog=2048)
     port = listener.sockets[0].getsockname()[1]
     print(f"Listening on http://{config.host}:{port}", flush=True)

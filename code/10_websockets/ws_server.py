@@ -366,33 +366,10 @@ class UpgradingProtocol(asgi_server.HttpProtocol):
 
 async def serve(config: asgi_server.Config, *, ready=None, stop: asyncio.Event | None = None,
                 handle_signals: bool = True) -> None:
-    """Like chapter 09's ``serve``, with :class:`UpgradingProtocol` for each connection."""
-    import signal
-
-    loop = asyncio.get_running_loop()
-    server_state = asgi_server.Server(config, loop)
-    listener = await loop.create_server(lambda: UpgradingProtocol(server_state),
-                                        config.host, config.port, backlog=2048)
-    port = listener.sockets[0].getsockname()[1]
-    print(f"Listening on http://{config.host}:{port}", flush=True)
-    if ready is not None:
-        ready(port)
-    stop = stop or asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM) if handle_signals else ():
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        server_state.shutting_down = True
-        listener.close()
-        for conn in list(server_state.connections):
-            conn.shutdown()                            # WebSockets get close 1001
-        deadline = loop.time() + config.graceful_timeout
-        while server_state.connections and loop.time() < deadline:
-            await asyncio.sleep(0.05)
-        for conn in list(server_state.connections):
-            conn.close()
-        print("Stopped.", flush=True)
+    """Chapter 09's ``serve``, with :class:`UpgradingProtocol` for each connection (its
+    graceful shutdown calls each connection's ``shutdown()``: WebSockets get close 1001)."""
+    await asgi_server.serve(config, ready=ready, stop=stop, handle_signals=handle_signals,
+                            protocol=UpgradingProtocol)
 
 
 def main(argv: list[str] | None = None) -> None:
