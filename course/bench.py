@@ -181,9 +181,11 @@ class Ratio:
         return text + ")"
 
     def as_dict(self) -> dict[str, Any]:
+        # full precision: a reader may invert these (a ratio of 0.0036 rounded to 4 places
+        # would be off by 1 % read the other way)
         return {"subject": self.subject, "other": self.other, "metric": self.metric,
-                "pairs": [round(p, 4) for p in self.pairs], "median": round(self.median, 4),
-                "low": round(self.low, 4), "high": round(self.high, 4), "verdict": self.verdict}
+                "pairs": list(self.pairs), "median": self.median, "low": self.low,
+                "high": self.high, "verdict": self.verdict}
 
 
 def schedule(names: Sequence[str], runs: int) -> list[tuple[int, str]]:

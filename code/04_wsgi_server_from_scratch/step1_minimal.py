@@ -35,7 +35,7 @@ def handle(conn: socket.socket, client: tuple[str, int], port: int) -> None:
         data += chunk
     head, _, rest = data.partition(b"\r\n\r\n")
     request_line, *lines = head.decode("latin-1").split("\r\n")
-    method, target, version = request_line.split(" ", 2)   # ValueError on junk: thread dies
+    method, target, version = request_line.split(" ", 2)   # ValueError on junk: no answer at all
     headers = dict(line.split(":", 1) for line in lines)     # no checks at all
     length = int(headers.get("Content-Length", "0"))        # trusted blindly
     while len(rest) < length:

@@ -152,8 +152,12 @@ def client_frame(opcode: int, payload: bytes, *, fin: bool = True) -> bytes:
 
 
 def close_payload(code: int, reason: str = "") -> bytes:
-    """The body of a close frame: a 2-byte code, then a UTF-8 reason (≤ 123 bytes in all)."""
+    """The body of a close frame: a 2-byte code, then a UTF-8 reason of at most 123 bytes
+    (125 in all, the limit of a control frame's payload)."""
     encoded_reason = reason.encode("utf-8")[:123]
+    # a cut can split a multi-byte character: drop the broken tail, or the peer sees
+    # invalid UTF-8 and must answer 1007
+    encoded_reason = encoded_reason.decode("utf-8", "ignore").encode("utf-8")
     return struct.pack("!H", code) + encoded_reason
 
 
