@@ -157,17 +157,30 @@ def test_ch13_apps_py_endpoints_answer_in_process():
 @pytest.mark.parametrize("kind", ["http", "ws"])
 def test_ch13_threaded_servers_py_serves_keep_alive_and_the_hub(kind):
     with servers.script(CODE / "threaded_servers.py", args=["--kind", kind]) as srv:
-        assert f"Listening on http://127.0.0.1:{srv.port}" in srv.output()
+        assert f"Listening on http://127.0.0.1:{srv.port}" in srv.wait_for_output("Listening on")
         if kind == "http":
             with urllib.request.urlopen(srv.url, timeout=5) as reply:
                 assert reply.read() == b"Hello, world!\n"
             return
 
+        async def next_text(client, wanted: str) -> str:
+            """The next message equal to ``wanted`` (earlier hub traffic is skipped)."""
+            while True:
+                message = await asyncio.wait_for(client.recv(), 5)
+                if message == wanted:
+                    return message
+
         async def broadcast() -> list[str]:
             url = srv.url.replace("http", "ws")
             async with connect(url) as one, connect(url) as two:
+                # A client is in the hub once its own broadcast comes back to it: wait for
+                # both, or the test broadcast could reach the hub before `two` joined.
+                for client, name in ((one, "one"), (two, "two")):
+                    await client.send(f"broadcast {name} joined")
+                    await next_text(client, f"broadcast {name} joined")
                 await one.send("broadcast hello")
-                return [await two.recv(), await one.recv()]
+                return [await next_text(two, "broadcast hello"),
+                        await next_text(one, "broadcast hello")]
 
         assert asyncio.run(broadcast()) == ["broadcast hello", "broadcast hello"]
 
