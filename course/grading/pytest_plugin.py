@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import traceback
 from pathlib import Path
 from types import ModuleType
@@ -194,6 +195,17 @@ def _not_done(text: str) -> bool:
     return "NotImplementedError: exercise" in text or "NotImplementedError('exercise" in text
 
 
+def _other_stub_hit(text: str, ex: toc.Exercise) -> toc.Exercise | None:
+    """The exercise whose stub raised, when it is not ``ex`` itself (else None)."""
+    ids = re.findall(r"NotImplementedError[:(]\s*['\"]?exercise (\d+\.\d+)", text)
+    if not ids or ex.id in ids:
+        return None
+    try:
+        return toc.load().exercise(ids[-1])
+    except KeyError:
+        return None
+
+
 def _has_todo_marker(ex: toc.Exercise, target: str) -> bool:
     try:
         return f"TODO(exercise {ex.id})" in ex.path(target).read_text(errors="replace")
@@ -205,6 +217,10 @@ def one_line(report: pytest.TestReport, ex: toc.Exercise | None, target: str) ->
     """The first line a learner should read about a failed test."""
     text = str(report.longrepr)
     if ex is not None and _not_done(text):
+        other = _other_stub_hit(text, ex)
+        if other is not None:   # a later capstone stage runs on an earlier stage's stub
+            return (f"exercise {ex.id} builds on exercise {other.id}, which is not done yet "
+                    f"(TODO in {target}/{other.file})")
         return f"exercise {ex.id} is not done yet (TODO in {target}/{ex.file})"
     first = _first_line(report, ex)
     if ex is not None and _has_todo_marker(ex, target):
