@@ -191,11 +191,15 @@ class Nginx:
                                     ready_timeout=self.ready_timeout)
         return self
 
-    def reload(self, config: str | None = None, **values: object) -> None:
+    def reload(self, config: str | None = None, *, drain: bool = True,
+               **values: object) -> None:
         """Check a new config (or the same one) and tell the master to re-read it (SIGHUP).
 
         nginx starts new workers with the new config and lets the old ones finish their
-        requests: a reload drops no request.  Returns once the old workers have exited.
+        requests: a reload drops no request.  Returns once the old workers have exited --
+        or, with ``drain=False``, as soon as a new worker runs: an old worker holding a
+        WebSocket stays until that connection closes (or ``worker_shutdown_timeout``), and
+        a blue-green deploy closes it by stopping the old upstream *after* the switch.
         """
         assert self.server is not None, "start() nginx before reloading it"
         self.values.update(values)
@@ -213,7 +217,7 @@ class Nginx:
         while True:
             new = [p for p in psutil.Process(self.server.pid).children() if p not in old_workers]
             old_alive = [p for p in old_workers if _running(p)]
-            if new and not old_alive:
+            if new and (not drain or not old_alive):
                 return
             if time.monotonic() > deadline:
                 raise RuntimeError("nginx did not switch to new workers after reload:\n"
