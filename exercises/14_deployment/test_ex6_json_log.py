@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import httpx
@@ -28,15 +29,27 @@ def web(app, start_nginx, log):
     return start_nginx(backend=f"127.0.0.1:{app.port}", log=log)
 
 
-def log_lines(log: Path, web) -> list[str]:
-    """The log after nginx has written it (it writes a line as each request ends)."""
+def log_lines(log: Path, web, expected: int) -> list[str]:
+    """The log once nginx has written ``expected`` lines, or what it has after 5 s.
+
+    nginx writes a request's line *after* it has sent the answer, so the client can read
+    the answer a moment before the line is in the file: wait for it, never just read.
+    """
+    deadline = time.monotonic() + 5
+    lines: list[str] = []
+    while time.monotonic() < deadline:
+        if log.exists():
+            lines = [line for line in log.read_text().splitlines() if line.strip()]
+            if len(lines) >= expected:
+                break
+        time.sleep(0.01)
     assert log.exists(), "nothing was written to {{log}}: write `access_log {{log}} …;`"
-    return [line for line in log.read_text().splitlines() if line.strip()]
+    return lines
 
 
-def entries(log: Path, web) -> list[dict]:
+def entries(log: Path, web, expected: int = 1) -> list[dict]:
     parsed = []
-    for line in log_lines(log, web):
+    for line in log_lines(log, web, expected):
         try:
             parsed.append(json.loads(line))
         except ValueError as exc:
@@ -48,7 +61,7 @@ def entries(log: Path, web) -> list[dict]:
 def test_each_line_is_a_json_object_with_the_keys(web, log):
     httpx.get(web.url + "/whoami", timeout=10)
     httpx.get(web.url + "/nowhere", timeout=10)
-    found = entries(log, web)
+    found = entries(log, web, expected=2)
     assert len(found) == 2, f"2 requests, {len(found)} log lines"
     for entry in found:
         for key, kind in KEYS.items():
