@@ -11,8 +11,10 @@ back to three ports on 127.0.0.1 and says so.  nginx runs ``nginx/scale_out.conf
    startup has not run; ``test_ch14_app.py`` shows that in-process); only then is nginx
    started in front of them;
 2. a host killed under load (``course.load``, plain HTTP): the failed-request count (0: the
-   request that met the dead host is retried on the next one -- ``proxy_next_upstream``) and
-   how many requests each host answered (from nginx's JSON log, ``$upstream_addr``);
+   request that met the dead host is retried on the next one -- ``proxy_next_upstream``;
+   rarely 1, when the kill lands after the host had sent an answer's headers but not its
+   body, and the script then says so) and how many requests each host answered (from
+   nginx's JSON log, ``$upstream_addr``);
 3. idempotent only: with one host frozen (SIGSTOP), GETs that meet it are retried after
    ``proxy_read_timeout`` and succeed; a POST that meets it is *not* retried -- nginx answers
    504 -- because repeating a POST could do its work twice;
@@ -78,6 +80,17 @@ def readiness(hosts: list[str]) -> list[servers.Server]:
     return started
 
 
+def answers_cut_mid_way(web: Nginx) -> int:
+    """Answers the killed host began but never finished (nginx's error log says so).
+
+    uvicorn writes an answer's headers and its body in two writes; a host killed between
+    them leaves nginx holding half an answer it has already started to pass on.  Retrying
+    is possible only before the client has been sent anything, so that request fails --
+    rare (the kill must land in that gap), and the reason a crash is never quite free.
+    """
+    return web.error_log().count("upstream prematurely closed connection while reading upstream")
+
+
 def upstream_counts(web: Nginx) -> Counter:
     lines = (web.prefix / "logs" / "upstreams.json").read_text().splitlines()
     return Counter(json.loads(line)["upstream_addr"] for line in lines)
@@ -113,6 +126,10 @@ def main() -> None:
             timer.join()
             print(f"2. {victim.host}:{victim.port} killed 0.7 s into {result.requests} "
                   f"requests: {result.failed} failed")
+            cut = answers_cut_mid_way(web)
+            if cut:
+                print(f"   {cut} answer(s) cut mid-way: the host died after it had sent the "
+                      "headers, nginx had begun to answer and cannot retry")
             counts = upstream_counts(web)
             for address, count in sorted(counts.items()):
                 print(f"   {address:32} answered/tried {count}")
