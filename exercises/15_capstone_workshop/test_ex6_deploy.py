@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from course import servers
 from course.settings import ROOT
@@ -101,7 +101,7 @@ def nginx_routes_live_to(stack, server) -> str | None:
                         return (f"a WebSocket opened through nginx did not reach the live "
                                 f"process pid {server.pid} (its /live/stats: {stats})")
                     await asyncio.sleep(0.05)
-        except (OSError, TimeoutError, ValueError, ConnectionClosed) as exc:
+        except (OSError, TimeoutError, WebSocketException) as exc:   # 502: InvalidStatus
             return f"a WebSocket through nginx to /live/ws/1 failed: {type(exc).__name__}: {exc}"
 
     return asyncio.run(check())
@@ -165,7 +165,7 @@ class Load:
         self.done: Counter[str] = Counter()       # requests answered, per client
         self.failures: list[tuple[float, str]] = []
         self.votes_accepted = 0
-        self.deploy_started = self.deploy_ended = 0.0
+        self.deploy_started = self.deploy_ended = time.monotonic()   # set by the test
         self.ws_seen: dict[int, int] = {}         # WebSocket client -> highest total it saw
         self.ws_closes: list[tuple[float, int | None]] = []
 
@@ -180,7 +180,7 @@ class Load:
             for method, path, body, expected in requests:
                 try:
                     status, _ = send(self.port, method, path, body)
-                except OSError as exc:
+                except (OSError, http.client.HTTPException) as exc:
                     self.fail(f"{method} {path}: {type(exc).__name__}: {exc}")
                     continue
                 if status != expected:
@@ -208,7 +208,7 @@ class Load:
                     how = (f"code {code}" if code
                            else "1006: no close frame, the TCP connection was cut")
                     self.fail(f"WebSocket {number} closed abnormally ({how})")
-            except (OSError, TimeoutError, ValueError) as exc:   # InvalidStatus too
+            except (OSError, TimeoutError, WebSocketException) as exc:   # 502: InvalidStatus
                 self.fail(f"WebSocket {number} connect: {type(exc).__name__}: {exc}")
             if not self.stopping.is_set():
                 await asyncio.sleep(0.1)       # live.js waits 250 ms before reconnecting
@@ -243,8 +243,11 @@ def test_a_deploy_under_load_fails_no_request(exercise, start_stack, migrations)
         for thread in threads:
             thread.start()
         try:
-            blue = stack.live
+            blue, deadline = stack.live, time.monotonic() + 15
             while live_clients(blue) < WS_CLIENTS or min(load.done[n] for n in clients) < 3:
+                assert time.monotonic() < deadline, (
+                    f"before the deploy, the load never got going (requests answered: "
+                    f"{dict(load.done)}, failures:\n{load.report()})")
                 await asyncio.sleep(0.05)
             load.deploy_started = time.monotonic()
             await asyncio.to_thread(exercise.deploy, stack)
@@ -323,7 +326,7 @@ def test_a_new_live_service_that_never_gets_healthy_is_never_routed(exercise, st
         return server
 
     monkeypatch.setattr(stack, "start_live", start_unhealthy_live)
-    timeout = 2.0
+    timeout = 1.0
     began = time.monotonic()
     try:
         exercise.deploy(stack, timeout=timeout)
