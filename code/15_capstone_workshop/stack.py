@@ -84,6 +84,15 @@ def answers_200(url: str) -> bool:
         return False
 
 
+def _listening(process: psutil.Process) -> bool:
+    """True while ``process`` holds a listening TCP socket (an nginx worker that accepts)."""
+    try:
+        return any(conn.status == psutil.CONN_LISTEN
+                   for conn in process.net_connections(kind="tcp"))
+    except (psutil.NoSuchProcess, psutil.ZombieProcess):
+        return False
+
+
 class PollsStack:
     """nginx + gunicorn (pages, WSGI) + uvicorn (live, ASGI) over one SQLite database."""
 
@@ -198,12 +207,19 @@ class PollsStack:
     def route_live_to(self, server: servers.Server) -> None:
         """Point nginx's /live/ (and the internal publish listener) at ``server``.
 
-        Returns once nginx's new workers run.  The old workers keep the WebSockets they
-        hold open until those close: stopping the old live service closes them (code
-        1012, "service restart"), and the page's live.js reconnects -- to the new one.
+        Returns once nginx's new workers run and its old ones have stopped accepting
+        connections: from then on every new request goes to ``server`` (nginx's master
+        starts the new workers and tells the old ones to quit about 100 ms later; until
+        they do, they still accept -- and proxy to the old live service).  The old workers
+        keep the WebSockets they hold open until those close: stopping the old live
+        service closes them (code 1012, "service restart"), and the page's live.js
+        reconnects -- to the new one.
         """
-        assert self.nginx is not None
+        assert self.nginx is not None and self.nginx.server is not None
+        old_workers = psutil.Process(self.nginx.server.pid).children()
         self.nginx.reload(drain=False, **self._nginx_values(server))
+        wait_until(lambda: not any(_listening(worker) for worker in old_workers),
+                   "nginx's old workers closing their listening sockets", timeout=10)
 
     def pages_worker_pids(self, server: servers.Server | None = None) -> set[int]:
         """The pids of gunicorn's workers (the master's children)."""
