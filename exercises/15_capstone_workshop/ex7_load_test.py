@@ -52,10 +52,11 @@ variants that subscribe late, lose deliveries, or send one message per two votes
 against your whole app: nginx, gunicorn and uvicorn from your stages 15.1-15.5, on the
 same machine as the test: 100 clients x 20 votes (pause 0.05 s) must meet the target with
 nothing lost.  Why not 200 clients?  Every process -- nginx, gunicorn, uvicorn, and the 200
-clients themselves -- shares the same cores; on a 2-core machine also running other work,
-200 clients gave p99 of 160-580 ms where 100 gave 60-125 ms.  On a machine of its own the
-same app served 200 clients at p99 50-70 ms.  One run can still be spoiled by someone
-else's work, so the best of three runs counts (none may lose a delivery).  Try it::
+clients themselves -- shares the same cores.  On an idle 2-core machine the reference app
+served 200 clients at p99 40-56 ms; with one core kept busy by other work (as when tests run
+two at a time) 60-180 ms, and with more work besides 160-580 ms -- while 100 clients stayed
+at 45-125 ms.  One run can still be spoiled by someone else's work, so the best of three
+runs counts (none may lose a delivery).  Try it::
 
     import asyncio, sys; sys.path.insert(0, "code/15_capstone_workshop")
     from stack import PollsStack

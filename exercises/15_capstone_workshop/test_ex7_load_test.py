@@ -34,9 +34,10 @@ FAKE_BASE_VOTES = 8          # the stand-in poll starts with 3 + 5 votes
 POST_MS = 80                 # the stand-in answers each vote's POST after this long ...
 DELIVERY_MS = 150            # ... and delivers it to the clients this long after it arrived
 
-# the real app under load: 100 clients, not the 200 a dedicated machine serves.  Measured on
-# 2 cores with a CPU burner on one (as with two pytest workers): the reference's p99 was
-# 58-125 ms at 100 clients (best of three <= 72 ms), but 160-580 ms at 200 clients.
+# the real app under load: 100 clients, not the 200 an idle machine serves (p99 40-56 ms).
+# Measured on 2 cores with a CPU burner on one (as with two pytest workers), the reference's
+# p99 was 60-180 ms at 200 clients, 45-57 ms at 100; with other suites running as well,
+# 160-580 ms at 200 clients and 58-125 ms at 100 (best of three <= 72 ms).
 LOAD_CLIENTS = 100
 LOAD_VOTES = 20
 LOAD_PAUSE = 0.05
