@@ -58,29 +58,6 @@ def test_all_three_backends_share_the_load(web, http):
         f"9 requests were answered by {dict(seen)}; put all three backends in one upstream")
 
 
-def test_no_request_lost_when_a_backend_is_killed(web, backends):
-    victim = backends[0]
-    result = load_while(web, victim.proc.kill)
-    assert not victim.alive, "the test could not kill backend b1"
-    assert result.requests > 20, f"too few requests completed to judge: {failures(result)}"
-    assert result.failed == 0, (
-        f"backend b1 was killed mid-load and {failures(result)}; nginx should retry a refused "
-        "or reset request on the next server (proxy_next_upstream error timeout ...)")
-
-
-def test_no_request_lost_when_a_backend_hangs(web, backends):
-    victim = backends[0]
-    try:
-        result = load_while(web, lambda: victim.send_signal(signal.SIGSTOP))
-    finally:
-        victim.send_signal(signal.SIGCONT)
-    assert result.requests > 20, f"too few requests completed to judge: {failures(result)}"
-    assert result.failed == 0, (
-        f"backend b1 froze mid-load (it accepts connections but never answers) and "
-        f"{failures(result)}; nginx waits proxy_read_timeout (60 s by default) before it gives "
-        "up and tries the next server -- make it a second or two")
-
-
 class _Answer503(BaseHTTPRequestHandler):
     def do_GET(self) -> None:                           # http.server calls do_<METHOD>
         self.server.hits += 1
@@ -135,3 +112,29 @@ def test_a_failed_server_is_taken_out_of_rotation(web_with_503, overloaded, http
         f"{overloaded.hits}. A failed server should be left alone for a few seconds (the "
         "upstream's max_fails=1 fail_timeout=5s: max_fails=0 turns that off), and a 503 "
         "counts as a failure only when proxy_next_upstream lists http_503")
+
+
+# The two load tests last: they take seconds each, and the quick tests above already catch
+# most wrong configs (the mistakes catalogue stops grading a file at its first failure).
+
+def test_no_request_lost_when_a_backend_is_killed(web, backends):
+    victim = backends[0]
+    result = load_while(web, victim.proc.kill)
+    assert not victim.alive, "the test could not kill backend b1"
+    assert result.requests > 20, f"too few requests completed to judge: {failures(result)}"
+    assert result.failed == 0, (
+        f"backend b1 was killed mid-load and {failures(result)}; nginx should retry a refused "
+        "or reset request on the next server (proxy_next_upstream error timeout ...)")
+
+
+def test_no_request_lost_when_a_backend_hangs(web, backends):
+    victim = backends[0]
+    try:
+        result = load_while(web, lambda: victim.send_signal(signal.SIGSTOP))
+    finally:
+        victim.send_signal(signal.SIGCONT)
+    assert result.requests > 20, f"too few requests completed to judge: {failures(result)}"
+    assert result.failed == 0, (
+        f"backend b1 froze mid-load (it accepts connections but never answers) and "
+        f"{failures(result)}; nginx waits proxy_read_timeout (60 s by default) before it gives "
+        "up and tries the next server -- make it a second or two")

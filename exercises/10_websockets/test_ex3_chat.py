@@ -32,9 +32,11 @@ def get(server, path: str) -> tuple[int, bytes]:
 
 
 def wait_for_members(server, expected: int, why: str) -> None:
-    deadline = time.monotonic() + 5
+    # The reference's count is right within milliseconds, even on a loaded machine.  An
+    # answer other than 200 is not a count that is late: it fails at once.
+    deadline = time.monotonic() + 2
     status, body = get(server, "/members")
-    while body != str(expected).encode() and time.monotonic() < deadline:
+    while status == 200 and body != str(expected).encode() and time.monotonic() < deadline:
         time.sleep(0.05)           # polling the app's own /members page until it changes
         status, body = get(server, "/members")
     assert (status, body) == (200, str(expected).encode()), (

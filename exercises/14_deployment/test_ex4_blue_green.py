@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import time
@@ -107,8 +108,10 @@ def test_green_never_ready_raises_and_blue_keeps_serving(exercise, web, blue, st
 
 
 
-def test_green_that_never_listens_raises(exercise, web, blue, start_app):
+def test_green_that_never_listens_raises(exercise, web, blue, start_app, stack):
     green = start_app(color="green", wait=False, startup_seconds=60)   # port never opens
+    # in its 60 s startup uvicorn sits through SIGTERM (3 s of grace): kill it at the end
+    stack.callback(green.stop, 3, signal.SIGKILL)
     try:
         exercise.blue_green_switch(web, site_for, blue, green, timeout=1.0)
     except NotImplementedError:      # a RuntimeError too: the untouched stub
